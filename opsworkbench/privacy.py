@@ -1,0 +1,91 @@
+"""Privacy rules: pseudonyms, PII scrubbing, small-group suppression and HTML escaping."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
+# A run of digits with the separators phone numbers use; checked for >= 9 digits below so
+# that figures such as "99.95%" or "1,500 quotes" stay.
+PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{7,}\d(?![\w%])")
+
+
+def _phone(match: re.Match) -> str:
+    digits = sum(ch.isdigit() for ch in match.group())
+    return "[phone]" if digits >= 9 else match.group()
+
+
+def scrub_pii(text: str, names: Iterable[str] = ()) -> str:
+    """Replace e-mail addresses, URLs, phone numbers and the given names in free text.
+
+    Parameters
+    ----------
+    text : str
+        Untrusted free text.
+    names : iterable of str
+        Personal names known from the export (e.g. a respondent's name column) to remove.
+    """
+    if not text:
+        return text
+    text = EMAIL.sub("[email]", text)
+    text = URL.sub("[url]", text)
+    text = PHONE.sub(_phone, text)
+    for name in names:
+        name = name.strip()
+        if len(name) >= 2 and name.lower() not in ("anonymous", "n/a"):
+            text = re.sub(rf"\b{re.escape(name)}\b", "[name]", text, flags=re.IGNORECASE)
+    return text
+
+
+def pseudonymise(raw_id: str, *, salt: str, org_id: str) -> str:
+    """A stable pseudonym for a respondent: keyed hash of org and raw identifier."""
+    digest = hmac.new(salt.encode(), f"{org_id}\x1f{raw_id}".encode(), hashlib.sha256)
+    return "r_" + digest.hexdigest()[:16]
+
+
+def escape(text: object) -> str:
+    """HTML-escape untrusted text (quotes included)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def suppressed_groups(sizes: pd.Series, min_size: int) -> set:
+    """Groups to hide, including complementary suppression.
+
+    A group smaller than ``min_size`` is hidden. If exactly one group is hidden, it could be
+    recovered by subtracting the visible groups from the total, so the next smallest group is
+    hidden too.
+
+    Parameters
+    ----------
+    sizes : Series
+        Group size per group label.
+    min_size : int
+        Smallest group that may be shown.
+    """
+    sizes = sizes[sizes > 0]
+    hidden = set(sizes[sizes < min_size].index)
+    if len(hidden) == 1 and len(sizes) > 1:
+        visible = sizes.drop(list(hidden)).sort_values(kind="stable")
+        hidden.add(visible.index[0])
+    return hidden
+
+
+def mask_small_groups(frame: pd.DataFrame, group: str, size: str, min_size: int) -> pd.DataFrame:
+    """Return ``frame`` with a ``suppressed`` column and every other value blanked for hidden groups.
+
+    ``frame`` has one row per group (column ``group``) with its size in column ``size``.
+    """
+    hidden = suppressed_groups(frame.set_index(group)[size], min_size)
+    out = frame.copy()
+    out["suppressed"] = out[group].isin(hidden)
+    value_cols = [c for c in out.columns if c not in (group, "suppressed")]
+    out[value_cols] = out[value_cols].astype(object)
+    out.loc[out["suppressed"], value_cols] = None
+    return out

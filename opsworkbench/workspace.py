@@ -1,0 +1,127 @@
+"""The embedded DuckDB workspace: schema, connections and frame loading."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from opsworkbench.errors import OpsWorkbenchError
+
+DEFAULT_WORKSPACE = Path("workspace") / "opsworkbench.duckdb"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS organisations (
+    org_id VARCHAR PRIMARY KEY, name VARCHAR, sector VARCHAR,
+    min_group_size INTEGER, min_quote_group_size INTEGER, study_file VARCHAR);
+CREATE TABLE IF NOT EXISTS sources (
+    org_id VARCHAR, kind VARCHAR, key VARCHAR, source_file VARCHAR, source_sha256 VARCHAR,
+    encoding VARCHAR, layout VARCHAR, rows_read INTEGER, rows_loaded INTEGER,
+    rows_quarantined INTEGER, ingested_at TIMESTAMP, PRIMARY KEY (org_id, kind, key));
+CREATE TABLE IF NOT EXISTS waves (
+    org_id VARCHAR, wave_id VARCHAR, fielded_on DATE, source_file VARCHAR,
+    source_sha256 VARCHAR, PRIMARY KEY (org_id, wave_id));
+CREATE TABLE IF NOT EXISTS respondents (
+    org_id VARCHAR, wave_id VARCHAR, respondent_id VARCHAR, unit VARCHAR, role VARCHAR,
+    tenure_band VARCHAR, submitted_at TIMESTAMP, source_row INTEGER,
+    PRIMARY KEY (org_id, wave_id, respondent_id));
+CREATE TABLE IF NOT EXISTS responses (
+    org_id VARCHAR, wave_id VARCHAR, respondent_id VARCHAR, question VARCHAR,
+    text VARCHAR, value DOUBLE);
+CREATE TABLE IF NOT EXISTS metrics (
+    org_id VARCHAR, metric_id VARCHAR, name VARCHAR, description VARCHAR, owner_unit VARCHAR,
+    measured BOOLEAN, reported BOOLEAN, incentivised BOOLEAN, incentive_weight DOUBLE,
+    capability_id VARCHAR, source_row INTEGER, PRIMARY KEY (org_id, metric_id));
+CREATE TABLE IF NOT EXISTS okrs (
+    org_id VARCHAR, okr_id VARCHAR, parent_ids VARCHAR[], level VARCHAR, owner_unit VARCHAR,
+    objective VARCHAR, key_result VARCHAR, progress DOUBLE, capability_id VARCHAR,
+    source_row INTEGER, PRIMARY KEY (org_id, okr_id));
+CREATE TABLE IF NOT EXISTS capabilities (
+    org_id VARCHAR, capability_id VARCHAR, name VARCHAR, stage_order INTEGER, units VARCHAR[],
+    source_row INTEGER, PRIMARY KEY (org_id, capability_id));
+CREATE TABLE IF NOT EXISTS quarantine (
+    org_id VARCHAR, source_file VARCHAR, row_number INTEGER, reason VARCHAR, raw VARCHAR);
+"""
+
+# Columns of each table that ingest fills from frames (in table order).
+TABLE_COLUMNS = {
+    "respondents": ["org_id", "wave_id", "respondent_id", "unit", "role", "tenure_band",
+                    "submitted_at", "source_row"],
+    "responses": ["org_id", "wave_id", "respondent_id", "question", "text", "value"],
+    "metrics": ["org_id", "metric_id", "name", "description", "owner_unit", "measured",
+                "reported", "incentivised", "incentive_weight", "capability_id", "source_row"],
+    "okrs": ["org_id", "okr_id", "parent_ids", "level", "owner_unit", "objective", "key_result",
+             "progress", "capability_id", "source_row"],
+    "capabilities": ["org_id", "capability_id", "name", "stage_order", "units", "source_row"],
+    "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
+}
+
+
+def workspace_path(path: str | Path | None = None) -> Path:
+    """The workspace file: the argument, else ``$OPSWORKBENCH_WORKSPACE``, else the default."""
+    return Path(path or os.environ.get("OPSWORKBENCH_WORKSPACE") or DEFAULT_WORKSPACE)
+
+
+def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, if writable, create) the workspace with its schema in place."""
+    path = workspace_path(path)
+    if read_only:
+        if not path.exists():
+            raise OpsWorkbenchError(
+                f"{path}: workspace not found — run `opsworkbench ingest` first"
+            )
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    return con
+
+
+def salt(con: duckdb.DuckDBPyConnection) -> str:
+    """The workspace's secret pseudonymisation key (created once, kept in the workspace)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+    if row:
+        return row[0]
+    value = os.environ.get("OPSWORKBENCH_SALT") or secrets.token_hex(16)
+    con.execute("INSERT INTO meta VALUES ('salt', ?)", [value])
+    return value
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Append ``frame`` (with the table's ingest columns) to ``table``; returns rows added."""
+    if frame.empty:
+        return 0
+    cols = TABLE_COLUMNS[table]
+    con.register("_incoming", frame[cols])
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    return len(frame)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All-or-nothing block: commit on success, roll back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def table(con: duckdb.DuckDBPyConnection, name: str, org_id: str, wave_id: str | None = None) -> pd.DataFrame:
+    """One organisation's rows of a workspace table as a DataFrame (optionally one wave)."""
+    sql = f"SELECT * FROM {name} WHERE org_id = ?"
+    params = [org_id]
+    if wave_id is not None:
+        sql += " AND wave_id = ?"
+        params.append(wave_id)
+    return con.execute(sql, params).df()
