@@ -402,6 +402,7 @@ ORGS = {
                 ("Improve average hip and knee PROMs gain by 2 points", "Surgery", "unit", "CAP3", [0]),
                 ("80% of patients back to usual activities within 6 weeks", "Surgery", "unit", "CAP4", [0]),
                 ("Cut surgical site infections to under 1%", "Surgery", "unit", "CAP3", [3]),
+                ("Reduce average length of stay after surgery by half a day", "Surgery", "unit", "CAP4", [5]),
             ]),
             ("Maternity: safe and personal births", [
                 ("Reduce serious birth complications by 25%", "Maternity", "unit", "CAP3", [3]),
@@ -490,6 +491,7 @@ ORGS = {
                 ("Run 12 customer experiments a quarter", "Product Discovery", "unit", "CAP1", [0]),
                 ("30% of cardholders actively use the new spending insights after 30 days", "Digital Channels", "unit", "CAP6", [0]),
                 ("Customers rate getting help as easy: effort score from 3.1 to 3.8", "Customer Experience", "unit", "CAP5", [0, 2]),
+                ("Answer 90% of chats within 60 seconds", "Customer Experience", "unit", "CAP5", []),
             ]),
             ("Disputes: customers get their money back without stress", [
                 ("80% of customers refunded within 10 days", "Disputes Operations", "unit", "CAP5", [0]),
@@ -586,6 +588,7 @@ ORGS = {
             ("Modern applications", [
                 ("Deploy to production 10 times a week", "Applications", "unit", "CAP2", [4]),
                 ("Deliver 400 story points per quarter", "Applications", "unit", "CAP2", [3]),
+                ("Train 400 branch staff on the new CRM", "Applications", "unit", "CAP5", [4]),
                 ("Contact centre agents resolve 75% of calls first time with the new CRM", "Applications", "unit", "CAP5", [4, 5]),
             ]),
             ("Data", [

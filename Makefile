@@ -1,0 +1,45 @@
+# Two entry points: `make demo` (set up, ingest the samples, render every sample report) and
+# `make test` (set up, run the whole test suite). Both create .venv/ and are idempotent.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup lint format bench notebooks clean
+
+demo: $(STAMP)
+	$(BIN)/opsworkbench demo --jobs 2
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+# uv installs about ten times faster than pip; use it when it can be had, else plain pip.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed ($(PYTHON) is older)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if $(BIN)/python -m pip install -q uv 2>/dev/null && $(BIN)/python -m uv --version >/dev/null 2>&1; then \
+		$(BIN)/python -m uv pip install -q --python $(BIN)/python -e '.[dev]'; \
+	else \
+		$(BIN)/python -m pip install -q -e '.[dev]'; \
+	fi
+	@touch $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check opsworkbench tests bench notebooks
+	$(BIN)/ruff format --check opsworkbench tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format opsworkbench tests bench
+	$(BIN)/ruff check --fix opsworkbench tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/render.py
+
+# Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
+
+clean:
+	rm -rf $(VENV) workspace reports/*/ reports/index.html .pytest_cache

@@ -1,0 +1,107 @@
+"""Analyses over workspace tables: pure functions from DataFrames to DataFrames."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED, score_texts
+from opsworkbench.privacy import mask_small_groups
+
+CORE_QUESTIONS = ["work", "success"]
+STAGES = ["measured", "reported", "incentivised"]
+
+
+def score_responses(respondents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """Core-question answers joined to their respondent's unit and scored on both axes."""
+    core = responses[responses["question"].isin(CORE_QUESTIONS)].reset_index(drop=True)
+    core = core.merge(respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"])
+    return pd.concat([core, score_texts(core["text"])], axis=1)
+
+
+def score_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Metrics scored on name and description together."""
+    text = (metrics["name"].fillna("") + ". " + metrics["description"].fillna("")).tolist()
+    return pd.concat([metrics.reset_index(drop=True), score_texts(text)], axis=1)
+
+
+def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Share of classified texts in each quadrant per group, with ``n`` texts per group."""
+    classified = scored[scored["quadrant"] != UNCLASSIFIED]
+    counts = classified.groupby(by)["quadrant"].value_counts().unstack(fill_value=0)
+    counts = counts.reindex(columns=QUADRANTS, fill_value=0)
+    n = counts.sum(axis=1)
+    shares = counts.div(n.where(n > 0), axis=0)
+    shares.insert(0, "n", n)
+    return shares.reset_index()
+
+
+def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> dict:
+    """Organisation-level orientation: counts, quadrant shares, mean position, dominant mode."""
+    n = int(respondents["respondent_id"].nunique())
+    out = {"respondents": n, "units": int(respondents["unit"].nunique()), "suppressed": n < min_size}
+    out["answers"] = {q: int((scored["question"] == q).sum()) for q in CORE_QUESTIONS}
+    out["unclassified"] = int((scored["quadrant"] == UNCLASSIFIED).sum())
+    if out["suppressed"]:
+        return out
+    classified = scored[scored["quadrant"] != UNCLASSIFIED]
+    shares = classified["quadrant"].value_counts(normalize=True).reindex(QUADRANTS, fill_value=0.0)
+    out["shares"] = shares.round(4).to_dict()
+    out["focus"] = round(float(classified["focus"].mean()), 3)
+    out["result"] = round(float(classified["result"].mean()), 3)
+    out["dominant"] = str(shares.idxmax())
+    return out
+
+
+def unit_positions(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> pd.DataFrame:
+    """Mean position of each unit on both axes; units under ``min_size`` respondents suppressed.
+
+    Suppression is complementary (see :func:`opsworkbench.privacy.suppressed_groups`).
+    """
+    sizes = respondents.groupby("unit")["respondent_id"].nunique().rename("respondents")
+    classified = scored[scored["quadrant"] != UNCLASSIFIED]
+    means = classified.groupby("unit")[["focus", "result"]].mean()
+    dominant = classified.groupby("unit")["quadrant"].agg(lambda q: q.value_counts().idxmax())
+    frame = pd.concat([sizes, means, dominant], axis=1).reset_index().rename(columns={"index": "unit"})
+    frame = mask_small_groups(frame, "unit", "respondents", min_size)
+    return frame.sort_values("unit", kind="stable").reset_index(drop=True)
+
+
+def question_comparison(scored: pd.DataFrame) -> pd.DataFrame:
+    """Quadrant shares of "work" versus "success" answers (tidy: question, quadrant, share)."""
+    shares = quadrant_shares(scored, ["question"])
+    tidy = shares.melt(id_vars=["question", "n"], value_vars=QUADRANTS, var_name="quadrant",
+                       value_name="share")
+    tidy["question"] = pd.Categorical(tidy["question"], CORE_QUESTIONS)
+    return tidy.sort_values(["question", "quadrant"]).reset_index(drop=True)
+
+
+def metric_stages(scored_metrics: pd.DataFrame) -> pd.DataFrame:
+    """Metrics per quadrant at each stage: measured → reported → incentivised.
+
+    The incentivised stage is weighted by ``incentive_weight`` (equal weights where it is
+    missing), because what is paid on matters more than how many metrics are listed.
+    """
+    rows = []
+    for stage in STAGES:
+        part = scored_metrics[scored_metrics[stage].fillna(False).astype(bool)]
+        if stage == "incentivised":
+            weight = part["incentive_weight"].fillna(0.0)
+            weight = weight if weight.sum() > 0 else pd.Series(1.0, index=part.index)
+        else:
+            weight = pd.Series(1.0, index=part.index)
+        total = float(weight.sum())
+        for quadrant in QUADRANTS:
+            mask = part["quadrant"] == quadrant
+            rows.append({"stage": stage, "quadrant": quadrant, "metrics": int(mask.sum()),
+                         "share": float(weight[mask].sum()) / total if total else 0.0})
+    return pd.DataFrame(rows)
+
+
+def data_quality(sources: pd.DataFrame, quarantine: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-file reconciliation (read = loaded + quarantined) and quarantine reasons."""
+    files = sources[["kind", "source_file", "layout", "encoding", "rows_read", "rows_loaded",
+                     "rows_quarantined"]].sort_values(["kind", "source_file"]).reset_index(drop=True)
+    files["reconciled"] = files["rows_read"] == files["rows_loaded"] + files["rows_quarantined"]
+    reasons = (quarantine.assign(reason=quarantine["reason"].str.split(":").str[0])
+               .groupby(["source_file", "reason"]).size().rename("rows").reset_index())
+    return files, reasons

@@ -1,0 +1,151 @@
+"""Render organisation reports with papermill + nbconvert, atomically and in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
+from tqdm import tqdm
+
+from opsworkbench import workspace as ws
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+DEFAULT_REPORTS = Path("reports")
+
+
+def use_offline_charts() -> None:
+    """Render charts as inline SVG (via vl-convert) so reports need no network or CDN."""
+    alt.renderers.enable("svg")
+
+
+def export_html(notebook: nbformat.NotebookNode) -> str:
+    """An executed notebook as a code-free HTML page with the house template."""
+    exporter = HTMLExporter(
+        template_name="opsworkbench", extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+@dataclass
+class RenderResult:
+    org_id: str
+    wave_id: str
+    ok: bool
+    seconds: float
+    path: Path | None = None
+    error: str = ""
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging`` so readers never see a half-written report."""
+    old = target.with_name(f".old-{target.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def render_report(org_id: str, wave_id: str, *, workspace: str | Path | None = None,
+                  out_dir: str | Path = DEFAULT_REPORTS, notebook: Path = NOTEBOOK) -> Path:
+    """Execute the report notebook for one organisation and wave.
+
+    Writes ``<out_dir>/<org_id>/<wave_id>/report.html`` and the executed ``report.ipynb``.
+    Both are written to a staging folder and swapped in only when everything succeeded; a
+    failed run leaves the previous report untouched and its executed notebook in
+    ``<out_dir>/<org_id>/failed-<wave_id>.ipynb``.
+
+    Returns
+    -------
+    Path
+        The HTML report.
+    """
+    workspace = ws.workspace_path(workspace).resolve()
+    org_dir = Path(out_dir).resolve() / org_id
+    org_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{wave_id}-", dir=org_dir))
+    failed = org_dir / f"failed-{wave_id}.ipynb"
+    try:
+        executed = staging / "report.ipynb"
+        try:
+            pm.execute_notebook(
+                str(notebook), str(executed), kernel_name="python3", progress_bar=False,
+                cwd=str(notebook.parent), report_mode=True,
+                parameters={"workspace": str(workspace), "org_id": org_id, "wave_id": wave_id,
+                            "sample_data": ""},
+            )
+        except Exception:
+            if executed.exists():
+                shutil.copy(executed, failed)
+            raise
+        html = export_html(nbformat.read(executed, as_version=4))
+        (staging / "report.html").write_text(html, encoding="utf-8")
+        target = org_dir / wave_id
+        _swap_into_place(staging, target)
+        failed.unlink(missing_ok=True)
+        return target / "report.html"
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _render_one(args: tuple) -> RenderResult:
+    org_id, wave_id, workspace, out_dir = args
+    start = time.perf_counter()
+    try:
+        path = render_report(org_id, wave_id, workspace=workspace, out_dir=out_dir)
+        return RenderResult(org_id, wave_id, True, time.perf_counter() - start, path)
+    except Exception as exc:  # one failing organisation must not stop the others
+        message = str(exc).strip().splitlines()
+        return RenderResult(org_id, wave_id, False, time.perf_counter() - start,
+                            error=message[-1] if message else type(exc).__name__)
+
+
+def report_targets(workspace: str | Path | None = None, org_id: str | None = None,
+                   wave_id: str | None = None) -> list[tuple[str, str]]:
+    """(org, wave) pairs to render: every wave of every organisation unless narrowed."""
+    con = ws.connect(workspace, read_only=True)
+    try:
+        sql = "SELECT org_id, wave_id FROM waves"
+        params = []
+        if org_id:
+            sql += " WHERE org_id = ?"
+            params.append(org_id)
+        pairs = con.execute(sql + " ORDER BY org_id, fielded_on, wave_id", params).fetchall()
+    finally:
+        con.close()
+    if wave_id:
+        pairs = [p for p in pairs if p[1] == wave_id]
+    return pairs
+
+
+def render_all(targets: list[tuple[str, str]], *, workspace=None, out_dir=DEFAULT_REPORTS,
+               jobs: int = 1, progress: bool = True) -> list[RenderResult]:
+    """Render many reports, ``jobs`` at a time, with a progress bar; never stops on a failure."""
+    workspace = str(ws.workspace_path(workspace).resolve())
+    tasks = [(org, wave, workspace, str(out_dir)) for org, wave in targets]
+    results = []
+    bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
+    if jobs <= 1:
+        for task in tasks:
+            results.append(_render_one(task))
+            bar.update()
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for future in as_completed([pool.submit(_render_one, t) for t in tasks]):
+                results.append(future.result())
+                bar.update()
+    bar.close()
+    return sorted(results, key=lambda r: (r.org_id, r.wave_id))
