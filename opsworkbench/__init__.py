@@ -4,7 +4,7 @@ import importlib
 
 # Imported eagerly: the function shares its name with its module, and the module would
 # otherwise replace it as an attribute of the package once imported.
-from opsworkbench.ingest import ingest
+from opsworkbench.ingest import ingest as ingest
 
 # Names are imported on first use (PEP 562) so the command line starts without loading the
 # charting and notebook stack it may not need.

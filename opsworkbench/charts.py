@@ -34,7 +34,8 @@ def _theme() -> alt.theme.ThemeConfig:
 
 def _quadrant_colour(title: str = "Quadrant") -> alt.Color:
     return alt.Color(
-        "quadrant_label:N", title=title,
+        "quadrant_label:N",
+        title=title,
         scale=alt.Scale(domain=[QUADRANT_LABELS[q] for q in QUADRANTS], range=QUADRANT_COLOURS),
     )
 
@@ -50,11 +51,14 @@ def quadrant_map(units: pd.DataFrame, *, size: str = "respondents") -> alt.Layer
     (null focus) must already be removed or blank.
     """
     data = _label(units.dropna(subset=["focus", "result"]).rename(columns={size: "n"}))
-    corners = pd.DataFrame({
-        "x": [-0.95, 0.95, 0.95, -0.95], "y": [-0.95, -0.95, 0.95, 0.95],
-        "text": ["Factory floor", "Customer activity", "Customer outcome", "Business result"],
-        "align": ["left", "right", "right", "left"],
-    })
+    corners = pd.DataFrame(
+        {
+            "x": [-0.95, 0.95, 0.95, -0.95],
+            "y": [-0.95, -0.95, 0.95, 0.95],
+            "text": ["Factory floor", "Customer activity", "Customer outcome", "Business result"],
+            "align": ["left", "right", "right", "left"],
+        }
+    )
     scale = alt.Scale(domain=[-1, 1])
     base = alt.Chart(data).encode(
         x=alt.X("focus:Q", scale=scale, title="Focus: internal ← → external"),
@@ -63,38 +67,62 @@ def quadrant_map(units: pd.DataFrame, *, size: str = "respondents") -> alt.Layer
     points = base.mark_circle(opacity=0.85, stroke="white").encode(
         size=alt.Size("n:Q", title="Respondents", scale=alt.Scale(range=[80, 1400])),
         color=_quadrant_colour("Most common quadrant"),
-        tooltip=["unit:N", "n:Q", alt.Tooltip("focus:Q", format=".2f"), alt.Tooltip("result:Q", format=".2f")],
+        tooltip=[
+            "unit:N",
+            "n:Q",
+            alt.Tooltip("focus:Q", format=".2f"),
+            alt.Tooltip("result:Q", format=".2f"),
+        ],
     )
     labels = base.mark_text(dy=-16, fontSize=13).encode(text="unit:N")
     rules = alt.Chart(pd.DataFrame({"v": [0]}))
-    cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(y="v:Q")
-    corner = alt.layer(*[
-        alt.Chart(corners[corners["align"] == side]).mark_text(
-            fontSize=12, color="#777", fontStyle="italic", align=side
-        ).encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
-        for side in ("left", "right")
-    ])
+    cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
+        y="v:Q"
+    )
+    corner = alt.layer(
+        *[
+            alt.Chart(corners[corners["align"] == side])
+            .mark_text(fontSize=12, color="#777", fontStyle="italic", align=side)
+            .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
+            for side in ("left", "right")
+        ]
+    )
     return (cross + corner + points + labels).properties(width=560, height=460)
 
 
-def quadrant_bars(shares: pd.DataFrame, *, category: str, category_title: str, sort=None) -> alt.Chart:
+def quadrant_bars(
+    shares: pd.DataFrame, *, category: str, category_title: str, sort=None
+) -> alt.Chart:
     """Stacked horizontal bars of quadrant shares per category (tidy: category, quadrant, share)."""
     data = _label(shares)
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y(f"{category}:N", title=category_title, sort=sort),
-        x=alt.X("share:Q", stack="normalize", title="Share", axis=alt.Axis(format="%")),
-        color=_quadrant_colour(),
-        order=alt.Order("quadrant_order:Q"),
-        tooltip=[f"{category}:N", "quadrant_label:N", alt.Tooltip("share:Q", format=".0%")],
-    ).transform_calculate(
-        quadrant_order=f"indexof({QUADRANTS!r}, datum.quadrant)"
-    ).properties(width=560, height=alt.Step(34))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", title=category_title, sort=sort),
+            x=alt.X("share:Q", stack="normalize", title="Share", axis=alt.Axis(format="%")),
+            color=_quadrant_colour(),
+            order=alt.Order("quadrant_order:Q"),
+            tooltip=[f"{category}:N", "quadrant_label:N", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .transform_calculate(quadrant_order=f"indexof({QUADRANTS!r}, datum.quadrant)")
+        .properties(width=560, height=alt.Step(34))
+    )
 
 
 def metric_stage_chart(stages: pd.DataFrame) -> alt.Chart:
     """Quadrant mix of metrics as they go from measured to reported to incentivised."""
+    if not stages["metrics"].sum():
+        return (
+            alt.Chart(pd.DataFrame({"t": ["No metric inventory for this organisation"]}))
+            .mark_text(fontSize=14, color="#777")
+            .encode(text="t:N")
+            .properties(width=560, height=40)
+        )
     data = stages.assign(stage_label=stages["stage"].map(STAGE_LABELS))
     return quadrant_bars(
-        data, category="stage_label", category_title=None,
+        data,
+        category="stage_label",
+        category_title=None,
         sort=[STAGE_LABELS[s] for s in STAGE_LABELS],
     )

@@ -11,7 +11,9 @@ from opsworkbench.errors import OpsWorkbenchError
 
 SAMPLE = Path("data") / "sample"
 WORKSPACE_OPTION = click.option(
-    "--workspace", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--workspace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="DuckDB workspace file [default: $OPSWORKBENCH_WORKSPACE or workspace/opsworkbench.duckdb]",
 )
 
@@ -40,7 +42,9 @@ def _report(targets, *, workspace, out, jobs) -> None:
     from opsworkbench.reports import render_all
 
     if not targets:
-        raise OpsWorkbenchError("nothing to render: no matching organisation or wave in the workspace")
+        raise OpsWorkbenchError(
+            "nothing to render: no matching organisation or wave in the workspace"
+        )
     results = render_all(targets, workspace=workspace, out_dir=out, jobs=jobs)
     failed = [r for r in results if not r.ok]
     click.echo(f"\n{len(results) - len(failed)} of {len(results)} reports rendered:")
@@ -53,10 +57,24 @@ def _report(targets, *, workspace, out, jobs) -> None:
 
 @cli.command()
 @click.option("--org", "org_id", help="Organisation id (see study.yml: org_id).")
-@click.option("--wave", "wave_id", help="Survey wave [default: every wave; with --org, the latest].")
+@click.option(
+    "--wave", "wave_id", help="Survey wave [default: every wave; with --org, the latest]."
+)
 @click.option("--all", "all_orgs", is_flag=True, help="Every organisation in the workspace.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Reports rendered in parallel.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Reports rendered in parallel.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+)
 @WORKSPACE_OPTION
 def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
     """Render reports/<org>/<wave>/report.html for one organisation or --all."""
@@ -71,7 +89,9 @@ def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=SAMPLE, show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=SAMPLE, show_default=True
+)
 def sample(out: Path) -> None:
     """Regenerate the seeded sample organisations."""
     from opsworkbench.sample import write_sample

@@ -33,8 +33,13 @@ class ReportContext:
     quarantine: pd.DataFrame
 
 
-def load_context(workspace: str | Path | None, org_id: str, wave_id: str = "", *,
-                 sample_data: str | Path | None = None) -> ReportContext:
+def load_context(
+    workspace: str | Path | None,
+    org_id: str,
+    wave_id: str = "",
+    *,
+    sample_data: str | Path | None = None,
+) -> ReportContext:
     """Validate report parameters and load one organisation's data.
 
     Parameters
@@ -56,10 +61,16 @@ def load_context(workspace: str | Path | None, org_id: str, wave_id: str = "", *
     try:
         org = con.execute("SELECT * FROM organisations WHERE org_id = ?", [org_id]).df()
         if org.empty:
-            known = [r[0] for r in con.execute("SELECT org_id FROM organisations ORDER BY 1").fetchall()]
+            known = [
+                r[0] for r in con.execute("SELECT org_id FROM organisations ORDER BY 1").fetchall()
+            ]
             raise OpsWorkbenchError(f"organisation '{org_id}' is not in {path}; known: {known}")
-        waves = [r[0] for r in con.execute(
-            "SELECT wave_id FROM waves WHERE org_id = ? ORDER BY fielded_on, wave_id", [org_id]).fetchall()]
+        waves = [
+            r[0]
+            for r in con.execute(
+                "SELECT wave_id FROM waves WHERE org_id = ? ORDER BY fielded_on, wave_id", [org_id]
+            ).fetchall()
+        ]
         if not waves:
             raise OpsWorkbenchError(f"organisation '{org_id}' has no survey waves in {path}")
         wave_id = str(wave_id or waves[-1])
@@ -70,14 +81,21 @@ def load_context(workspace: str | Path | None, org_id: str, wave_id: str = "", *
         metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
         row = org.iloc[0]
         return ReportContext(
-            org_id=org_id, name=str(row["name"]), sector=str(row["sector"]), wave_id=wave_id,
-            waves=waves, min_size=int(row["min_group_size"]),
+            org_id=org_id,
+            name=str(row["name"]),
+            sector=str(row["sector"]),
+            wave_id=wave_id,
+            waves=waves,
+            min_size=int(row["min_group_size"]),
             min_quote_size=int(row["min_quote_group_size"]),
-            respondents=respondents, responses=responses,
+            respondents=respondents,
+            responses=responses,
             scored=score_responses(respondents, responses),
-            metrics=score_metrics(metrics) if not metrics.empty else metrics,
+            metrics=score_metrics(metrics),
             okrs=ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True),
-            capabilities=ws.table(con, "capabilities", org_id).sort_values("stage_order").reset_index(drop=True),
+            capabilities=ws.table(con, "capabilities", org_id)
+            .sort_values("stage_order")
+            .reset_index(drop=True),
             sources=ws.table(con, "sources", org_id),
             quarantine=ws.table(con, "quarantine", org_id),
         )

@@ -14,7 +14,9 @@ STAGES = ["measured", "reported", "incentivised"]
 def score_responses(respondents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """Core-question answers joined to their respondent's unit and scored on both axes."""
     core = responses[responses["question"].isin(CORE_QUESTIONS)].reset_index(drop=True)
-    core = core.merge(respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"])
+    core = core.merge(
+        respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
+    )
     return pd.concat([core, score_texts(core["text"])], axis=1)
 
 
@@ -38,7 +40,11 @@ def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> dict:
     """Organisation-level orientation: counts, quadrant shares, mean position, dominant mode."""
     n = int(respondents["respondent_id"].nunique())
-    out = {"respondents": n, "units": int(respondents["unit"].nunique()), "suppressed": n < min_size}
+    out = {
+        "respondents": n,
+        "units": int(respondents["unit"].nunique()),
+        "suppressed": n < min_size,
+    }
     out["answers"] = {q: int((scored["question"] == q).sum()) for q in CORE_QUESTIONS}
     out["unclassified"] = int((scored["quadrant"] == UNCLASSIFIED).sum())
     if out["suppressed"]:
@@ -61,7 +67,9 @@ def unit_positions(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: in
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
     means = classified.groupby("unit")[["focus", "result"]].mean()
     dominant = classified.groupby("unit")["quadrant"].agg(lambda q: q.value_counts().idxmax())
-    frame = pd.concat([sizes, means, dominant], axis=1).reset_index().rename(columns={"index": "unit"})
+    frame = (
+        pd.concat([sizes, means, dominant], axis=1).reset_index().rename(columns={"index": "unit"})
+    )
     frame = mask_small_groups(frame, "unit", "respondents", min_size)
     return frame.sort_values("unit", kind="stable").reset_index(drop=True)
 
@@ -69,8 +77,9 @@ def unit_positions(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: in
 def question_comparison(scored: pd.DataFrame) -> pd.DataFrame:
     """Quadrant shares of "work" versus "success" answers (tidy: question, quadrant, share)."""
     shares = quadrant_shares(scored, ["question"])
-    tidy = shares.melt(id_vars=["question", "n"], value_vars=QUADRANTS, var_name="quadrant",
-                       value_name="share")
+    tidy = shares.melt(
+        id_vars=["question", "n"], value_vars=QUADRANTS, var_name="quadrant", value_name="share"
+    )
     tidy["question"] = pd.Categorical(tidy["question"], CORE_QUESTIONS)
     return tidy.sort_values(["question", "quadrant"]).reset_index(drop=True)
 
@@ -92,16 +101,42 @@ def metric_stages(scored_metrics: pd.DataFrame) -> pd.DataFrame:
         total = float(weight.sum())
         for quadrant in QUADRANTS:
             mask = part["quadrant"] == quadrant
-            rows.append({"stage": stage, "quadrant": quadrant, "metrics": int(mask.sum()),
-                         "share": float(weight[mask].sum()) / total if total else 0.0})
+            rows.append(
+                {
+                    "stage": stage,
+                    "quadrant": quadrant,
+                    "metrics": int(mask.sum()),
+                    "share": float(weight[mask].sum()) / total if total else 0.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def data_quality(sources: pd.DataFrame, quarantine: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def data_quality(
+    sources: pd.DataFrame, quarantine: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-file reconciliation (read = loaded + quarantined) and quarantine reasons."""
-    files = sources[["kind", "source_file", "layout", "encoding", "rows_read", "rows_loaded",
-                     "rows_quarantined"]].sort_values(["kind", "source_file"]).reset_index(drop=True)
+    files = (
+        sources[
+            [
+                "kind",
+                "source_file",
+                "layout",
+                "encoding",
+                "rows_read",
+                "rows_loaded",
+                "rows_quarantined",
+            ]
+        ]
+        .sort_values(["kind", "source_file"])
+        .reset_index(drop=True)
+    )
     files["reconciled"] = files["rows_read"] == files["rows_loaded"] + files["rows_quarantined"]
-    reasons = (quarantine.assign(reason=quarantine["reason"].str.split(":").str[0])
-               .groupby(["source_file", "reason"]).size().rename("rows").reset_index())
+    reasons = (
+        quarantine.assign(reason=quarantine["reason"].str.split(":").str[0])
+        .groupby(["source_file", "reason"])
+        .size()
+        .rename("rows")
+        .reset_index()
+    )
     return files, reasons

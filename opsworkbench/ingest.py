@@ -20,8 +20,12 @@ from opsworkbench.readers import ROW, parse_timestamp, read_survey, read_table
 from opsworkbench.study import Study, Survey, find_studies, load_study
 
 LIKERT = {
-    "strongly disagree": 1, "disagree": 2, "neither agree nor disagree": 3, "neutral": 3,
-    "agree": 4, "strongly agree": 5,
+    "strongly disagree": 1,
+    "disagree": 2,
+    "neither agree nor disagree": 3,
+    "neutral": 3,
+    "agree": 4,
+    "strongly agree": 5,
 }
 TRUE = {"y", "yes", "true", "1", "x", "✓", "✔", "t"}
 FALSE = {"n", "no", "false", "0", "", "f", "-"}
@@ -54,8 +58,10 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        line = (f"{self.org_id}/{self.file} [{self.kind}] {self.status}: read {self.rows_read}, "
-                f"loaded {self.rows_loaded}, quarantined {self.rows_quarantined}")
+        line = (
+            f"{self.org_id}/{self.file} [{self.kind}] {self.status}: read {self.rows_read}, "
+            f"loaded {self.rows_loaded}, quarantined {self.rows_quarantined}"
+        )
         if self.reasons:
             line += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(self.reasons.items())) + ")"
         return line
@@ -70,8 +76,11 @@ def _redact(values: dict) -> str:
 
 
 def _quarantine(row: pd.Series, reason: str, columns: list[str]) -> dict:
-    return {"row_number": int(row[ROW]), "reason": reason,
-            "raw": _redact({c: row[c] for c in columns if c in row.index})}
+    return {
+        "row_number": int(row[ROW]),
+        "reason": reason,
+        "raw": _redact({c: row[c] for c in columns if c in row.index}),
+    }
 
 
 def _require_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) -> None:
@@ -81,7 +90,8 @@ def _require_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) -
         available = ", ".join(f"'{c}'" for c in frame.columns if c != ROW)
         raise InputError(
             f"columns named in study.yml are not in the file: {listed}",
-            file=source, hint=f"fix the mapping in study.yml; the file's columns are {available}",
+            file=source,
+            hint=f"fix the mapping in study.yml; the file's columns are {available}",
         )
 
 
@@ -97,7 +107,9 @@ def _scale_value(text: str) -> float | None:
         return None
 
 
-def prepare_survey(frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: str, source: str) -> Prepared:
+def prepare_survey(
+    frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: str, source: str
+) -> Prepared:
     """Turn a survey export (already stripped of tool header rows) into workspace rows.
 
     Pure: no file or database access. Rows that cannot be loaded are returned as quarantine
@@ -120,10 +132,15 @@ def prepare_survey(frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: st
         keep[mask] = False
 
     if "Status" in frame.columns:
-        drop(frame["Status"].str.strip().eq("Survey Preview"),
-             "survey preview: a test response from the survey designer, not an employee")
+        drop(
+            frame["Status"].str.strip().eq("Survey Preview"),
+            "survey preview: a test response from the survey designer, not an employee",
+        )
     drop(~answered, "empty submission: no answer to any question")
-    drop(unit.eq(""), f"no unit: column '{cols['unit']}' is empty — fill it in so the answer can be grouped")
+    drop(
+        unit.eq(""),
+        f"no unit: column '{cols['unit']}' is empty — fill it in so the answer can be grouped",
+    )
 
     if "respondent_id" in cols:
         raw_id = frame[cols["respondent_id"]].map(_norm)
@@ -133,27 +150,41 @@ def prepare_survey(frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: st
     kept_ids = raw_id[keep]
     last_row = frame.loc[kept_ids.index, ROW].groupby(kept_ids).max()
     dup = keep & raw_id.duplicated(keep="last")
-    drop(dup, lambda i: f"duplicate submission: the same respondent submitted again in row "
-                        f"{last_row[raw_id[i]]}, which is kept")
+    drop(
+        dup,
+        lambda i: (
+            f"duplicate submission: the same respondent submitted again in row "
+            f"{last_row[raw_id[i]]}, which is kept"
+        ),
+    )
 
     kept = frame[keep]
     pseudonyms = raw_id[keep].map(lambda r: pseudonymise(r, salt=salt, org_id=org_id))
     submitted = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
     if "submitted_at" in cols:
-        parsed = kept[cols["submitted_at"]].map(lambda v: parse_timestamp(v, dayfirst=survey.dayfirst))
+        parsed = kept[cols["submitted_at"]].map(
+            lambda v: parse_timestamp(v, dayfirst=survey.dayfirst)
+        )
         bad = parsed.isna() & kept[cols["submitted_at"]].str.strip().ne("")
         if bad.any():
             rows = ", ".join(str(r) for r in kept.loc[bad, ROW].head(5))
-            out.warnings.append(f"{int(bad.sum())} unreadable dates in column '{cols['submitted_at']}' "
-                                f"(rows {rows}…) stored empty")
+            out.warnings.append(
+                f"{int(bad.sum())} unreadable dates in column '{cols['submitted_at']}' "
+                f"(rows {rows}…) stored empty"
+            )
         submitted = pd.to_datetime(parsed, errors="coerce")
-    respondents = pd.DataFrame({
-        "org_id": org_id, "wave_id": survey.wave_id, "respondent_id": pseudonyms,
-        "unit": unit[keep],
-        "role": kept[cols["role"]].map(_norm) if "role" in cols else None,
-        "tenure_band": kept[cols["tenure_band"]].map(_norm) if "tenure_band" in cols else None,
-        "submitted_at": submitted, "source_row": kept[ROW].astype(int),
-    })
+    respondents = pd.DataFrame(
+        {
+            "org_id": org_id,
+            "wave_id": survey.wave_id,
+            "respondent_id": pseudonyms,
+            "unit": unit[keep],
+            "role": kept[cols["role"]].map(_norm) if "role" in cols else None,
+            "tenure_band": kept[cols["tenure_band"]].map(_norm) if "tenure_band" in cols else None,
+            "submitted_at": submitted,
+            "source_row": kept[ROW].astype(int),
+        }
+    )
     names = [c for c in NAME_COLUMNS if c in kept.columns]
     responses = []
     for question, column in questions.items():
@@ -164,8 +195,10 @@ def prepare_survey(frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: st
             own_names = [kept.at[i, c] for c in names]
             value = _scale_value(text) if question.startswith("scale_") else None
             if question.startswith("scale_") and value is None:
-                out.warnings.append(f"row {kept.at[i, ROW]}, column '{column}': '{text}' is not a "
-                                    "1–5 or agree/disagree answer; stored as text only")
+                out.warnings.append(
+                    f"row {kept.at[i, ROW]}, column '{column}': '{text}' is not a "
+                    "1–5 or agree/disagree answer; stored as text only"
+                )
             responses.append((pseudonyms[i], question, scrub_pii(text, own_names), value))
     out.tables["respondents"] = respondents
     out.tables["responses"] = pd.DataFrame(
@@ -176,11 +209,16 @@ def prepare_survey(frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: st
 
 def _columns_by_vocabulary(frame: pd.DataFrame, required: list[str], source: str) -> pd.DataFrame:
     """Match columns case- and space-insensitively to our vocabulary (``Metric ID`` → ``metric_id``)."""
-    renamed = frame.rename(columns=lambda c: c if c == ROW else re.sub(r"[\s-]+", "_", c.strip().lower()))
+    renamed = frame.rename(
+        columns=lambda c: c if c == ROW else re.sub(r"[\s-]+", "_", c.strip().lower())
+    )
     missing = [c for c in required if c not in renamed.columns]
     if missing:
-        raise InputError(f"required columns {missing} are missing", file=source,
-                         hint=f"add them; the file has {[c for c in frame.columns if c != ROW]}")
+        raise InputError(
+            f"required columns {missing} are missing",
+            file=source,
+            hint=f"add them; the file has {[c for c in frame.columns if c != ROW]}",
+        )
     return renamed
 
 
@@ -205,7 +243,9 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;,|]", text) if p.strip()]
 
 
-def _prepare_rows(frame, *, key: str, required: list[str], source: str, org_id: str, parse) -> Prepared:
+def _prepare_rows(
+    frame, *, key: str, required: list[str], source: str, org_id: str, parse
+) -> Prepared:
     """Shared row loop for the inventory tables: required fields, unique keys, per-row parse."""
     out = Prepared(tables={}, rows_read=len(frame))
     seen: dict[str, int] = {}
@@ -214,12 +254,17 @@ def _prepare_rows(frame, *, key: str, required: list[str], source: str, org_id: 
     for _, row in frame.iterrows():
         empty = [c for c in required if not _norm(row[c])]
         if empty:
-            out.quarantine.append(_quarantine(row, f"missing value: column '{empty[0]}' is empty", columns))
+            out.quarantine.append(
+                _quarantine(row, f"missing value: column '{empty[0]}' is empty", columns)
+            )
             continue
         ident = _norm(row[key])
         if ident in seen:
-            out.quarantine.append(_quarantine(
-                row, f"duplicate {key}: '{ident}' already used in row {seen[ident]}", columns))
+            out.quarantine.append(
+                _quarantine(
+                    row, f"duplicate {key}: '{ident}' already used in row {seen[ident]}", columns
+                )
+            )
             continue
         try:
             parsed = parse(row)
@@ -245,20 +290,34 @@ def prepare_metrics(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepare
         for col in ("measured", "reported", "incentivised"):
             value = _flag(_opt(row, col))
             if value is None:
-                raise ValueError(f"column '{col}' has '{_opt(row, col)}' — use yes/no, y/n, "
-                                 "true/false, 1/0 or x/blank")
+                raise ValueError(
+                    f"column '{col}' has '{_opt(row, col)}' — use yes/no, y/n, "
+                    "true/false, 1/0 or x/blank"
+                )
             flags[col] = value
         weight = _fraction(_opt(row, "incentive_weight"))
         if weight is None:
-            raise ValueError(f"column 'incentive_weight' has '{_opt(row, 'incentive_weight')}' — "
-                             "use a share between 0 and 1, or a percentage")
-        return {"name": _opt(row, "name"), "description": _opt(row, "description"),
-                "owner_unit": _opt(row, "owner_unit"), **flags,
-                "incentive_weight": 0.0 if pd.isna(weight) and not flags["incentivised"] else weight,
-                "capability_id": _opt(row, "capability_id") or None}
+            raise ValueError(
+                f"column 'incentive_weight' has '{_opt(row, 'incentive_weight')}' — "
+                "use a share between 0 and 1, or a percentage"
+            )
+        return {
+            "name": _opt(row, "name"),
+            "description": _opt(row, "description"),
+            "owner_unit": _opt(row, "owner_unit"),
+            **flags,
+            "incentive_weight": 0.0 if pd.isna(weight) and not flags["incentivised"] else weight,
+            "capability_id": _opt(row, "capability_id") or None,
+        }
 
-    out = _prepare_rows(frame, key="metric_id", required=["metric_id", "name"], source=source,
-                        org_id=org_id, parse=parse)
+    out = _prepare_rows(
+        frame,
+        key="metric_id",
+        required=["metric_id", "name"],
+        source=source,
+        org_id=org_id,
+        parse=parse,
+    )
     out.tables = {"metrics": out.tables.pop("metric_id")}
     return out
 
@@ -270,21 +329,36 @@ def prepare_okrs(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
     def parse(row):
         progress = _fraction(_opt(row, "progress"))
         if progress is None:
-            raise ValueError(f"column 'progress' has '{_opt(row, 'progress')}' — use 0–1 or a percentage")
-        return {"parent_ids": _split(_opt(row, "parent_ids")), "level": _opt(row, "level") or "unit",
-                "owner_unit": _opt(row, "owner_unit"), "objective": _opt(row, "objective"),
-                "key_result": _opt(row, "key_result"), "progress": progress,
-                "capability_id": _opt(row, "capability_id") or None}
+            raise ValueError(
+                f"column 'progress' has '{_opt(row, 'progress')}' — use 0–1 or a percentage"
+            )
+        return {
+            "parent_ids": _split(_opt(row, "parent_ids")),
+            "level": _opt(row, "level") or "unit",
+            "owner_unit": _opt(row, "owner_unit"),
+            "objective": _opt(row, "objective"),
+            "key_result": _opt(row, "key_result"),
+            "progress": progress,
+            "capability_id": _opt(row, "capability_id") or None,
+        }
 
-    out = _prepare_rows(frame, key="okr_id", required=["okr_id", "key_result"], source=source,
-                        org_id=org_id, parse=parse)
+    out = _prepare_rows(
+        frame,
+        key="okr_id",
+        required=["okr_id", "key_result"],
+        source=source,
+        org_id=org_id,
+        parse=parse,
+    )
     okrs = out.tables.pop("okr_id")
     known = set(okrs.get("okr_id", []))
     for _, kr in okrs.iterrows():
         for parent in kr["parent_ids"]:
             if parent not in known:
-                out.warnings.append(f"row {kr['source_row']}: parent '{parent}' of {kr['okr_id']} "
-                                    "is not in the file; the link is kept but cannot be followed")
+                out.warnings.append(
+                    f"row {kr['source_row']}: parent '{parent}' of {kr['okr_id']} "
+                    "is not in the file; the link is kept but cannot be followed"
+                )
     out.tables = {"okrs": okrs}
     return out
 
@@ -297,11 +371,23 @@ def prepare_capabilities(frame: pd.DataFrame, *, org_id: str, source: str) -> Pr
         try:
             order = int(float(_opt(row, "stage_order")))
         except ValueError:
-            raise ValueError(f"column 'stage_order' has '{_opt(row, 'stage_order')}' — use a whole number") from None
-        return {"name": _opt(row, "name"), "stage_order": order, "units": _split(_opt(row, "units"))}
+            raise ValueError(
+                f"column 'stage_order' has '{_opt(row, 'stage_order')}' — use a whole number"
+            ) from None
+        return {
+            "name": _opt(row, "name"),
+            "stage_order": order,
+            "units": _split(_opt(row, "units")),
+        }
 
-    out = _prepare_rows(frame, key="capability_id", required=["capability_id", "name", "stage_order"],
-                        source=source, org_id=org_id, parse=parse)
+    out = _prepare_rows(
+        frame,
+        key="capability_id",
+        required=["capability_id", "name", "stage_order"],
+        source=source,
+        org_id=org_id,
+        parse=parse,
+    )
     out.tables = {"capabilities": out.tables.pop("capability_id")}
     return out
 
@@ -311,27 +397,49 @@ def _read_capabilities_yaml(data: bytes, source: str) -> pd.DataFrame:
     items = raw.get("capabilities") if isinstance(raw, dict) else raw
     if not isinstance(items, list):
         raise InputError("expected a list under 'capabilities'", file=source)
-    frame = pd.DataFrame([
-        {k: ";".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
-         for k, v in item.items()} for item in items
-    ]).fillna("")
+    frame = pd.DataFrame(
+        [
+            {
+                k: ";".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+                for k, v in item.items()
+            }
+            for item in items
+        ]
+    ).fillna("")
     frame.insert(0, ROW, range(1, len(frame) + 1))  # item number in the list
     return frame
 
 
 # (table, prepare function) per inventory kind; surveys are handled separately.
-INVENTORIES = {"metrics": prepare_metrics, "okrs": prepare_okrs, "capabilities": prepare_capabilities}
+INVENTORIES = {
+    "metrics": prepare_metrics,
+    "okrs": prepare_okrs,
+    "capabilities": prepare_capabilities,
+}
 
 
-def _store(con, *, org_id: str, kind: str, key: str, source: str, sha: str, prepared: Prepared,
-           layout: str, encoding: str, wave: Survey | None) -> None:
+def _store(
+    con,
+    *,
+    org_id: str,
+    kind: str,
+    key: str,
+    source: str,
+    sha: str,
+    prepared: Prepared,
+    layout: str,
+    encoding: str,
+    wave: Survey | None,
+) -> None:
     """Replace what this source loaded before with ``prepared``, in one transaction."""
     with ws.transaction(con):
         if wave is not None:
             for name in ("respondents", "responses", "waves"):
                 con.execute(f"DELETE FROM {name} WHERE org_id = ? AND wave_id = ?", [org_id, key])
-            con.execute("INSERT INTO waves VALUES (?, ?, ?, ?, ?)",
-                        [org_id, key, wave.fielded_on, source, sha])
+            con.execute(
+                "INSERT INTO waves VALUES (?, ?, ?, ?, ?)",
+                [org_id, key, wave.fielded_on, source, sha],
+            )
         else:
             con.execute(f"DELETE FROM {kind} WHERE org_id = ?", [org_id])
         con.execute("DELETE FROM quarantine WHERE org_id = ? AND source_file = ?", [org_id, source])
@@ -342,29 +450,52 @@ def _store(con, *, org_id: str, kind: str, key: str, source: str, sha: str, prep
         loaded = len(next(iter(prepared.tables.values())))
         con.execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [org_id, kind, key, source, sha, encoding, layout, prepared.rows_read, loaded,
-             len(prepared.quarantine), dt.datetime.now()],
+            [
+                org_id,
+                kind,
+                key,
+                source,
+                sha,
+                encoding,
+                layout,
+                prepared.rows_read,
+                loaded,
+                len(prepared.quarantine),
+                dt.datetime.now(),
+            ],
         )
 
 
-def _ingest_source(con, study: Study, *, kind: str, key: str, name: str, survey: Survey | None = None) -> FileResult:
+def _ingest_source(
+    con, study: Study, *, kind: str, key: str, name: str, survey: Survey | None = None
+) -> FileResult:
     path = study.path(name)
     if not path.exists():
-        raise InputError("file not found", file=path, hint=f"check '{name}' in {study.folder / 'study.yml'}")
+        raise InputError(
+            "file not found", file=path, hint=f"check '{name}' in {study.folder / 'study.yml'}"
+        )
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     before = con.execute(
         "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined FROM sources "
-        "WHERE org_id = ? AND kind = ? AND key = ?", [study.org_id, kind, key]).fetchone()
+        "WHERE org_id = ? AND kind = ? AND key = ?",
+        [study.org_id, kind, key],
+    ).fetchone()
     if before and before[0] == sha:
-        reasons = Counter(r.split(":")[0] for (r,) in con.execute(
-            "SELECT reason FROM quarantine WHERE org_id = ? AND source_file = ?",
-            [study.org_id, name]).fetchall())
+        reasons = Counter(
+            r.split(":")[0]
+            for (r,) in con.execute(
+                "SELECT reason FROM quarantine WHERE org_id = ? AND source_file = ?",
+                [study.org_id, name],
+            ).fetchall()
+        )
         return FileResult(study.org_id, kind, name, "unchanged", *before[1:], dict(reasons))
     source = str(path)
     if survey is not None:
         frame, layout = read_survey(path, layout=survey.format, sheet=survey.sheet, data=data)
-        prepared = prepare_survey(frame, survey, org_id=study.org_id, salt=ws.salt(con), source=source)
+        prepared = prepare_survey(
+            frame, survey, org_id=study.org_id, salt=ws.salt(con), source=source
+        )
     else:
         layout = "table"
         if path.suffix.lower() in (".yml", ".yaml"):
@@ -373,26 +504,55 @@ def _ingest_source(con, study: Study, *, kind: str, key: str, name: str, survey:
         else:
             frame = read_table(path, data=data)
         prepared = INVENTORIES[kind](frame, org_id=study.org_id, source=source)
-    _store(con, org_id=study.org_id, kind=kind, key=key, source=name, sha=sha, prepared=prepared,
-           layout=layout, encoding=frame.attrs.get("encoding", ""), wave=survey)
+    _store(
+        con,
+        org_id=study.org_id,
+        kind=kind,
+        key=key,
+        source=name,
+        sha=sha,
+        prepared=prepared,
+        layout=layout,
+        encoding=frame.attrs.get("encoding", ""),
+        wave=survey,
+    )
     loaded = len(next(iter(prepared.tables.values())))
     reasons = Counter(q["reason"].split(":")[0] for q in prepared.quarantine)
-    return FileResult(study.org_id, kind, name, "replaced" if before else "loaded", prepared.rows_read,
-                      loaded, len(prepared.quarantine), dict(reasons), prepared.warnings)
+    return FileResult(
+        study.org_id,
+        kind,
+        name,
+        "replaced" if before else "loaded",
+        prepared.rows_read,
+        loaded,
+        len(prepared.quarantine),
+        dict(reasons),
+        prepared.warnings,
+    )
 
 
 def ingest_study(study: Study, con) -> list[FileResult]:
     """Ingest every file a study names into an open workspace connection."""
     wave_ids = [s.wave_id for s in study.surveys]
     if len(set(wave_ids)) != len(wave_ids):
-        raise InputError(f"wave ids must be unique, got {wave_ids}", file=study.folder / "study.yml")
+        raise InputError(
+            f"wave ids must be unique, got {wave_ids}", file=study.folder / "study.yml"
+        )
     con.execute(
         "INSERT OR REPLACE INTO organisations VALUES (?, ?, ?, ?, ?, ?)",
-        [study.org_id, study.name, study.sector, study.privacy.min_group_size,
-         study.privacy.min_quote_group_size, str(study.folder / "study.yml")],
+        [
+            study.org_id,
+            study.name,
+            study.sector,
+            study.privacy.min_group_size,
+            study.privacy.min_quote_group_size,
+            str(study.folder / "study.yml"),
+        ],
     )
-    results = [_ingest_source(con, study, kind="survey", key=s.wave_id, name=s.file, survey=s)
-               for s in study.surveys]
+    results = [
+        _ingest_source(con, study, kind="survey", key=s.wave_id, name=s.file, survey=s)
+        for s in study.surveys
+    ]
     for kind in INVENTORIES:
         name = getattr(study, kind)
         if name:

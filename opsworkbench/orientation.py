@@ -14,37 +14,95 @@ UNCLASSIFIED = "unclassified"
 COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
 
 NON_ANSWERS = {
-    "", "n/a", "na", "n.a.", "none", "nothing", "-", "--", ".", "?", "??", "x", "no comment",
-    "don't know", "dont know", "do not know", "not sure", "idk", "same as above", "as above",
-    "see above", "same", "no idea", "pass", "nil", "tbc", "prefer not to say",
+    "",
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "nothing",
+    "-",
+    "--",
+    ".",
+    "?",
+    "??",
+    "x",
+    "no comment",
+    "don't know",
+    "dont know",
+    "do not know",
+    "not sure",
+    "idk",
+    "same as above",
+    "as above",
+    "see above",
+    "same",
+    "no idea",
+    "pass",
+    "nil",
+    "tbc",
+    "prefer not to say",
 }
 
 # (pattern, weight). Positive weight pushes towards external / outcome, negative towards
 # internal / output. Patterns match on lower-cased text with word boundaries.
 FOCUS_CUES = [
     (r"customers?'?s?|clients?|patients?|citizens?|cardholders?|policyholders?|claimants?", 1.0),
-    (r"members? of the public|the public|communit(?:y|ies)|residents?|families|family|people|"
-     r"mums?|babies|parents|pupils|students|consumers?|passengers?|tenants?|households?", 0.8),
-    (r"merchants?|small business(?:es)?|café owner|users? (?:of|on) our|their (?:homes?|lives|money|spending)", 0.8),
+    (
+        r"members? of the public|the public|communit(?:y|ies)|residents?|families|family|people|"
+        r"mums?|babies|parents|pupils|students|consumers?|passengers?|tenants?|households?",
+        0.8,
+    ),
+    (
+        r"merchants?|small business(?:es)?|café owner|users? (?:of|on) our|their (?:homes?|lives|money|spending)",
+        0.8,
+    ),
     (r"brokers?|someone|everyone we", 0.4),
-    (r"queue|backlog|inbox|batch|tickets?|servers?|system|cmdb|licen[cs]es?|rotas?|paperwork|"
-     r"records?|post|forms?|files?|sla|kpis?|targets?|budget|costs?|margin|ratio|spend|reserves?", -0.7),
-    (r"team|department|internal|colleagues|staff|management|the business|company|trust|our numbers|"
-     r"productivity|efficien\w*|throughput|utili[sz]ation|compliance|process(?:es|ing)?|finance", -0.6),
+    (
+        r"queue|backlog|inbox|batch|tickets?|servers?|system|cmdb|licen[cs]es?|rotas?|paperwork|"
+        r"records?|post|forms?|files?|sla|kpis?|targets?|budget|costs?|margin|ratio|spend|reserves?",
+        -0.7,
+    ),
+    (
+        r"team|department|internal|colleagues|staff|management|the business|company|trust|our numbers|"
+        r"productivity|efficien\w*|throughput|utili[sz]ation|compliance|process(?:es|ing)?|finance",
+        -0.6,
+    ),
 ]
 RESULT_CUES = [
-    (r"so that|so they|able to|helps? (?:them|people|customers|patients)|help \w+ (?:get|feel|stay|live|manage|avoid|understand)", 1.0),
-    (r"recover\w*|safe(?:ly)?|well(?:being)?|independen\w*|in control|feel\w*|felt|confiden\w*|"
-     r"better|healthier|back (?:in|into|to|on)|readmi\w*|complications?|harm|outcomes?", 1.0),
-    (r"avoid\w*|fewer|prevent\w*|without (?:stress|needing|having)|don'?t have to|not having to|"
-     r"sticking with|renew\w*|retention|loyal\w*|trust us|satisf\w*|effort|understood|understand\w*", 0.8),
-    (r"margin|profit\w*|revenue|growth|loss(?:es)? ratio|combined ratio|write-?offs?|fraud losses|"
-     r"cost (?:per|of|as)|costs? (?:going )?down|lower (?:run )?costs?|value|fines?|market share|leakage", 0.7),
-    (r"process\w*|clos(?:e|ed|ing)|handl\w*|answer\w*|calls?|tickets?|per (?:day|week|month|hour|shift)|"
-     r"a day|a week|number of|count|volumes?|throughput|within (?:sla|\d+)|on time|on schedule|sla", -0.9),
-    (r"key|keyed|index\w*|run (?:the|daily)|update\w*|deploy\w*|releases?|patch\w*|build\w*|"
-     r"complet\w*|deliver\w*|produc\w*|issu\w*|scan\w*|visits?|appointments?|reports?|dashboards?|"
-     r"uptime|backlog|queue|clear\w*|do the|done|finished|workload|reconcil\w*|chase\w*|book\w*", -0.7),
+    (
+        r"so that|so they|able to|helps? (?:them|people|customers|patients)|help \w+ (?:get|feel|stay|live|manage|avoid|understand)",
+        1.0,
+    ),
+    (
+        r"recover\w*|safe(?:ly)?|well(?:being)?|independen\w*|in control|feel\w*|felt|confiden\w*|"
+        r"better|healthier|back (?:in|into|to|on)|readmi\w*|complications?|harm|outcomes?",
+        1.0,
+    ),
+    (
+        r"(?:do not|don'?t|doesn'?t|not|never) (?:have|need|needing|having) to|no need to|without needing",
+        1.6,
+    ),
+    (
+        r"avoid\w*|fewer|prevent\w*|without (?:stress|having)|"
+        r"sticking with|renew\w*|retention|loyal\w*|trust us|satisf\w*|effort|understood|understand\w*",
+        0.8,
+    ),
+    (
+        r"margin|profit\w*|revenue|growth|loss(?:es)? ratio|combined ratio|write-?offs?|fraud losses|"
+        r"cost (?:per|of|as)|costs? (?:going )?down|lower (?:run )?costs?|value|fines?|market share|leakage",
+        0.7,
+    ),
+    (
+        r"process\w*|clos(?:e|ed|ing)|handl\w*|answer\w*|calls?|tickets?|per (?:day|week|month|hour|shift)|"
+        r"a day|a week|number of|count|volumes?|throughput|within (?:sla|\d+)|on time|on schedule|sla",
+        -0.9,
+    ),
+    (
+        r"key|keyed|index\w*|run (?:the|daily)|update\w*|deploy\w*|releases?|patch\w*|build\w*|"
+        r"complet\w*|deliver\w*|produc\w*|issu\w*|scan\w*|visits?|appointments?|reports?|dashboards?|"
+        r"uptime|backlog|queue|clear\w*|do the|done|finished|workload|reconcil\w*|chase\w*|book\w*",
+        -0.7,
+    ),
 ]
 
 
@@ -106,10 +164,16 @@ def score_texts(texts: Iterable[str]) -> pd.DataFrame:
         # anyone's situation reads as output: that is how the method treats silence.
         external, outcome = focus > 0, result > 0
         quadrant = {
-            (False, False): "factory_floor", (True, False): "customer_activity",
-            (True, True): "customer_outcome", (False, True): "business_result",
+            (False, False): "factory_floor",
+            (True, False): "customer_activity",
+            (True, True): "customer_outcome",
+            (False, True): "business_result",
         }[(external, outcome)]
-        strength = min(1 - math.exp(-f_ev), 1 - math.exp(-r_ev)) * 0.5 + 0.5 * min(abs(focus), abs(result))
+        strength = min(1 - math.exp(-f_ev), 1 - math.exp(-r_ev)) * 0.5 + 0.5 * min(
+            abs(focus), abs(result)
+        )
         cues = "; ".join(dict.fromkeys(f_hits + r_hits))
-        rows.append((round(focus, 4), round(result, 4), quadrant, round(0.25 + 0.75 * strength, 4), cues))
+        rows.append(
+            (round(focus, 4), round(result, 4), quadrant, round(0.25 + 0.75 * strength, 4), cues)
+        )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -53,13 +53,19 @@ def headline(ctx, head: dict) -> str:
         ("“What does success look like?” answers", head["answers"]["success"]),
         ("Non-answers (not classified)", head["unclassified"]),
     ]
-    html = "<div class='ow-cards'>" + "".join(
-        f"<div class='ow-card'><div class='ow-num'>{escape(v)}</div><div>{escape(k)}</div></div>"
-        for k, v in cards
-    ) + "</div>"
+    html = (
+        "<div class='ow-cards'>"
+        + "".join(
+            f"<div class='ow-card'><div class='ow-num'>{escape(v)}</div><div>{escape(k)}</div></div>"
+            for k, v in cards
+        )
+        + "</div>"
+    )
     if head["suppressed"]:
-        return html + (f"<p class='ow-note'>Fewer than {ctx.min_size} people answered, so no "
-                       "scores are shown for this wave.</p>")
+        return html + (
+            f"<p class='ow-note'>Fewer than {ctx.min_size} people answered, so no "
+            "scores are shown for this wave.</p>"
+        )
     shares = head["shares"]
     dominant = head["dominant"]
     mode = QUADRANT_LABELS[dominant].lower()
@@ -67,7 +73,7 @@ def headline(ctx, head: dict) -> str:
     return html + (
         f"<p class='ow-finding'>People at {escape(ctx.name)} mostly describe their work and success in "
         f"<b>{escape(mode)}</b> terms — {escape(QUADRANT_MEANING[dominant])}: "
-        f"{pct(shares[dominant])} of classified answers. Across all answers: {escape(parts)}.</p>"
+        f"{pct(shares[dominant])} of classified answers (all quadrants: {escape(parts)}).</p>"
         f"<p>Average position: focus {head['focus']:+.2f} (−1 internal … +1 external), "
         f"result {head['result']:+.2f} (−1 output … +1 outcome).</p>"
     )
@@ -76,10 +82,14 @@ def headline(ctx, head: dict) -> str:
 def unit_table(units: pd.DataFrame, min_size: int) -> str:
     shown = units.assign(
         quadrant=units["quadrant"].map(QUADRANT_LABELS),
-        respondents=[f"hidden (fewer than {min_size} or needed to protect one)" if s else n
-                     for s, n in zip(units["suppressed"], units["respondents"], strict=True)],
+        respondents=[
+            f"hidden (fewer than {min_size} or needed to protect one)" if s else n
+            for s, n in zip(units["suppressed"], units["respondents"], strict=True)
+        ],
     )[["unit", "respondents", "focus", "result", "quadrant"]]
-    fmt = {c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")}
+    fmt = {
+        c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")
+    }
     return table(shown.rename(columns={"quadrant": "most common quadrant"}), formats=fmt)
 
 
@@ -97,6 +107,11 @@ def work_vs_success(comparison: pd.DataFrame) -> str:
 
 def metric_stages(stages: pd.DataFrame, metrics: pd.DataFrame) -> str:
     """What share of measured versus incentivised effort points at customer outcomes."""
+    if metrics.empty:
+        return (
+            "<p class='ow-note'>No metric inventory was loaded for this organisation: add "
+            "<code>metrics:</code> to its study.yml to compare what is said with what is measured.</p>"
+        )
     co = stages[stages["quadrant"] == "customer_outcome"].set_index("stage")["share"]
     ff = stages[stages["quadrant"] == "factory_floor"].set_index("stage")["share"]
     return (
@@ -108,8 +123,21 @@ def metric_stages(stages: pd.DataFrame, metrics: pd.DataFrame) -> str:
 
 
 def metric_table(metrics: pd.DataFrame) -> str:
+    if metrics.empty:
+        return ""
     shown = metrics.assign(quadrant=metrics["quadrant"].map(QUADRANT_LABELS))[
-        ["metric_id", "name", "owner_unit", "measured", "reported", "incentivised",
-         "incentive_weight", "quadrant"]]
+        [
+            "metric_id",
+            "name",
+            "owner_unit",
+            "measured",
+            "reported",
+            "incentivised",
+            "incentive_weight",
+            "quadrant",
+        ]
+    ]
     tick = {c: lambda v: "✓" if v else "" for c in ("measured", "reported", "incentivised")}
-    return table(shown, formats={**tick, "incentive_weight": lambda v: "" if not v or pd.isna(v) else pct(v)})
+    return table(
+        shown, formats={**tick, "incentive_weight": lambda v: "" if not v or pd.isna(v) else pct(v)}
+    )

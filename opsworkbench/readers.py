@@ -58,7 +58,9 @@ def _drop_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[keep]
 
 
-def read_table(path: str | Path, *, sheet: str | int | None = None, data: bytes | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path, *, sheet: str | int | None = None, data: bytes | None = None
+) -> pd.DataFrame:
     """Read a CSV or XLSX file into a frame of strings plus the column ``_row``.
 
     Every value is text ("" for empty cells) so nothing is lost or reinterpreted before
@@ -76,21 +78,33 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, data: bytes 
         elif suffix in (".csv", ".txt", ".tsv"):
             text, encoding = decode(data if data is not None else path.read_bytes())
             frame = pd.read_csv(
-                io.StringIO(text), sep=_sniff_delimiter(text), dtype=str, keep_default_na=False,
+                io.StringIO(text),
+                sep=_sniff_delimiter(text),
+                dtype=str,
+                keep_default_na=False,
                 skip_blank_lines=True,
             )
         else:
-            raise InputError(f"unsupported file type '{suffix}'", file=path,
-                             hint="export the data as CSV or XLSX")
+            raise InputError(
+                f"unsupported file type '{suffix}'",
+                file=path,
+                hint="export the data as CSV or XLSX",
+            )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"cannot be read as a table ({exc})", file=path,
-                         hint="open it in a spreadsheet and save it again as CSV UTF-8") from None
+        raise InputError(
+            f"cannot be read as a table ({exc})",
+            file=path,
+            hint="open it in a spreadsheet and save it again as CSV UTF-8",
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = _drop_empty_columns(frame)
     duplicated = frame.columns[frame.columns.duplicated()].tolist()
     if duplicated:
-        raise InputError(f"duplicate column names {duplicated}", file=path,
-                         hint="rename the columns so each is unique")
+        raise InputError(
+            f"duplicate column names {duplicated}",
+            file=path,
+            hint="rename the columns so each is unique",
+        )
     frame.insert(0, ROW, range(2, len(frame) + 2))
     frame = frame.reset_index(drop=True)
     frame.attrs["encoding"] = encoding

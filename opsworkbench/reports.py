@@ -31,8 +31,11 @@ def use_offline_charts() -> None:
 def export_html(notebook: nbformat.NotebookNode) -> str:
     """An executed notebook as a code-free HTML page with the house template."""
     exporter = HTMLExporter(
-        template_name="opsworkbench", extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        template_name="opsworkbench",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(notebook)
     return body
@@ -58,8 +61,14 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def render_report(org_id: str, wave_id: str, *, workspace: str | Path | None = None,
-                  out_dir: str | Path = DEFAULT_REPORTS, notebook: Path = NOTEBOOK) -> Path:
+def render_report(
+    org_id: str,
+    wave_id: str,
+    *,
+    workspace: str | Path | None = None,
+    out_dir: str | Path = DEFAULT_REPORTS,
+    notebook: Path = NOTEBOOK,
+) -> Path:
     """Execute the report notebook for one organisation and wave.
 
     Writes ``<out_dir>/<org_id>/<wave_id>/report.html`` and the executed ``report.ipynb``.
@@ -81,10 +90,18 @@ def render_report(org_id: str, wave_id: str, *, workspace: str | Path | None = N
         executed = staging / "report.ipynb"
         try:
             pm.execute_notebook(
-                str(notebook), str(executed), kernel_name="python3", progress_bar=False,
-                cwd=str(notebook.parent), report_mode=True,
-                parameters={"workspace": str(workspace), "org_id": org_id, "wave_id": wave_id,
-                            "sample_data": ""},
+                str(notebook),
+                str(executed),
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(notebook.parent),
+                report_mode=True,
+                parameters={
+                    "workspace": str(workspace),
+                    "org_id": org_id,
+                    "wave_id": wave_id,
+                    "sample_data": "",
+                },
             )
         except Exception:
             if executed.exists():
@@ -108,12 +125,18 @@ def _render_one(args: tuple) -> RenderResult:
         return RenderResult(org_id, wave_id, True, time.perf_counter() - start, path)
     except Exception as exc:  # one failing organisation must not stop the others
         message = str(exc).strip().splitlines()
-        return RenderResult(org_id, wave_id, False, time.perf_counter() - start,
-                            error=message[-1] if message else type(exc).__name__)
+        return RenderResult(
+            org_id,
+            wave_id,
+            False,
+            time.perf_counter() - start,
+            error=message[-1] if message else type(exc).__name__,
+        )
 
 
-def report_targets(workspace: str | Path | None = None, org_id: str | None = None,
-                   wave_id: str | None = None) -> list[tuple[str, str]]:
+def report_targets(
+    workspace: str | Path | None = None, org_id: str | None = None, wave_id: str | None = None
+) -> list[tuple[str, str]]:
     """(org, wave) pairs to render: every wave of every organisation unless narrowed."""
     con = ws.connect(workspace, read_only=True)
     try:
@@ -130,8 +153,14 @@ def report_targets(workspace: str | Path | None = None, org_id: str | None = Non
     return pairs
 
 
-def render_all(targets: list[tuple[str, str]], *, workspace=None, out_dir=DEFAULT_REPORTS,
-               jobs: int = 1, progress: bool = True) -> list[RenderResult]:
+def render_all(
+    targets: list[tuple[str, str]],
+    *,
+    workspace=None,
+    out_dir=DEFAULT_REPORTS,
+    jobs: int = 1,
+    progress: bool = True,
+) -> list[RenderResult]:
     """Render many reports, ``jobs`` at a time, with a progress bar; never stops on a failure."""
     workspace = str(ws.workspace_path(workspace).resolve())
     tasks = [(org, wave, workspace, str(out_dir)) for org, wave in targets]

@@ -71,9 +71,15 @@ def _compose(bank: dict, frames: list[str], weights: list[float], rng: random.Ra
         picks.append(rng.choice(choices))
     frame = rng.choice(frames)
     text = frame.format(
-        p=picks[0], p2=picks[1], p3=picks[2], s=picks[0], s2=picks[1],
-        P=picks[0][0].upper() + picks[0][1:], P2=picks[1][0].upper() + picks[1][1:],
-        P3=picks[2][0].upper() + picks[2][1:], S=picks[0][0].upper() + picks[0][1:],
+        p=picks[0],
+        p2=picks[1],
+        p3=picks[2],
+        s=picks[0],
+        s2=picks[1],
+        P=picks[0][0].upper() + picks[0][1:],
+        P2=picks[1][0].upper() + picks[1][1:],
+        P3=picks[2][0].upper() + picks[2][1:],
+        S=picks[0][0].upper() + picks[0][1:],
     )
     roll = rng.random()
     if roll < 0.12:
@@ -165,7 +171,7 @@ def _write_qualtrics(rows: list[dict], path: Path) -> dict:
         ("Q4", WORK_Q, '{"ImportId":"QID4_TEXT"}'),
         ("Q5", SUCCESS_Q, '{"ImportId":"QID5_TEXT"}'),
     ]
-    for k, (item, wording) in enumerate(SCALE_ITEMS.items(), start=1):
+    for k, (_item, wording) in enumerate(SCALE_ITEMS.items(), start=1):
         meta.append((f"Q6_{k}", f"How far do you agree? - {wording}", f'{{"ImportId":"QID6_{k}"}}'))
     fmt = "%Y-%m-%d %H:%M:%S"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -174,19 +180,41 @@ def _write_qualtrics(rows: list[dict], path: Path) -> dict:
             w.writerow([m[i] for m in meta])
         preview = dict(rows[0], respondent="preview00000000", unit="Motor Claims")
         for n, r in enumerate([preview, *rows]):
-            w.writerow([
-                r["started"].strftime(fmt), r["submitted"].strftime(fmt),
-                "Survey Preview" if n == 0 else "IP Address", "", "100",
-                str(int((r["submitted"] - r["started"]).total_seconds())), "True",
-                r["submitted"].strftime(fmt), "R_" + r["respondent"], "", "", "", "", "anonymous",
-                "EN", r["unit"], r["role"], r["tenure"], r["work"], r["success"],
-                *[r[item] for item in SCALE_ITEMS],
-            ])
+            w.writerow(
+                [
+                    r["started"].strftime(fmt),
+                    r["submitted"].strftime(fmt),
+                    "Survey Preview" if n == 0 else "IP Address",
+                    "",
+                    "100",
+                    str(int((r["submitted"] - r["started"]).total_seconds())),
+                    "True",
+                    r["submitted"].strftime(fmt),
+                    "R_" + r["respondent"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "anonymous",
+                    "EN",
+                    r["unit"],
+                    r["role"],
+                    r["tenure"],
+                    r["work"],
+                    r["success"],
+                    *[r[item] for item in SCALE_ITEMS],
+                ]
+            )
     scale = {f"scale_{item}": f"Q6_{k}" for k, item in enumerate(SCALE_ITEMS, start=1)}
     return {
         "format": "qualtrics",
-        "columns": {"respondent_id": "ResponseId", "submitted_at": "EndDate", "unit": "Q1",
-                    "role": "Q2", "tenure_band": "Q3"},
+        "columns": {
+            "respondent_id": "ResponseId",
+            "submitted_at": "EndDate",
+            "unit": "Q1",
+            "role": "Q2",
+            "tenure_band": "Q3",
+        },
         "questions": {"work": "Q4", "success": "Q5", **scale},
     }
 
@@ -195,10 +223,17 @@ def _write_msforms(rows: list[dict], path: Path) -> dict:
     records = []
     for i, r in enumerate(rows, start=1):
         rec = {
-            "ID": i, "Start time": r["started"], "Completion time": r["submitted"],
-            "Email": "anonymous", "Name": "", "Last modified time": "",
-            UNIT_Q: r["unit"], ROLE_Q: r["role"], TENURE_Q: r["tenure"],
-            WORK_Q: r["work"], SUCCESS_Q: r["success"],
+            "ID": i,
+            "Start time": r["started"],
+            "Completion time": r["submitted"],
+            "Email": "anonymous",
+            "Name": "",
+            "Last modified time": "",
+            UNIT_Q: r["unit"],
+            ROLE_Q: r["role"],
+            TENURE_Q: r["tenure"],
+            WORK_Q: r["work"],
+            SUCCESS_Q: r["success"],
         }
         for item, wording in SCALE_ITEMS.items():
             rec[wording] = r[item]
@@ -208,16 +243,33 @@ def _write_msforms(rows: list[dict], path: Path) -> dict:
         frame.to_excel(xl, sheet_name="Sheet1", index=False)
     return {
         "format": "msforms",
-        "columns": {"respondent_id": "ID", "submitted_at": "Completion time", "unit": UNIT_Q,
-                    "role": ROLE_Q, "tenure_band": TENURE_Q},
-        "questions": {"work": WORK_Q, "success": SUCCESS_Q,
-                      **{f"scale_{k}": v for k, v in SCALE_ITEMS.items()}},
+        "columns": {
+            "respondent_id": "ID",
+            "submitted_at": "Completion time",
+            "unit": UNIT_Q,
+            "role": ROLE_Q,
+            "tenure_band": TENURE_Q,
+        },
+        "questions": {
+            "work": WORK_Q,
+            "success": SUCCESS_Q,
+            **{f"scale_{k}": v for k, v in SCALE_ITEMS.items()},
+        },
     }
 
 
 def _write_generic(rows: list[dict], path: Path, layout: str) -> dict:
-    header = ["employee_ref", "submitted", "team", "role", "tenure", "q_work", "q_success",
-              "q_line_of_sight", "q_targets_fair"]
+    header = [
+        "employee_ref",
+        "submitted",
+        "team",
+        "role",
+        "tenure",
+        "q_work",
+        "q_success",
+        "q_line_of_sight",
+        "q_targets_fair",
+    ]
     excel_epoch = dt.datetime(1899, 12, 30)
     semicolon = layout == "generic_semicolon_cp1252"
     out = []
@@ -227,8 +279,19 @@ def _write_generic(rows: list[dict], path: Path, layout: str) -> dict:
         else:  # Excel serial date, as when a sheet is saved to CSV without formatting
             submitted = f"{(r['submitted'] - excel_epoch).total_seconds() / 86400:.5f}"
         ref = "E" + str(10000 + zlib.crc32(r["respondent"].encode()) % 90000)
-        out.append([ref, submitted, r["unit"], r["role"], r["tenure"], r["work"], r["success"],
-                    _likert_number(r["line_of_sight"]), _likert_number(r["targets_fair"])])
+        out.append(
+            [
+                ref,
+                submitted,
+                r["unit"],
+                r["role"],
+                r["tenure"],
+                r["work"],
+                r["success"],
+                _likert_number(r["line_of_sight"]),
+                _likert_number(r["targets_fair"]),
+            ]
+        )
     if semicolon:
         # Exported by a spreadsheet in a European locale: cp1252, ';' and trailing empty columns.
         with path.open("w", newline="", encoding="cp1252") as fh:
@@ -244,26 +307,49 @@ def _write_generic(rows: list[dict], path: Path, layout: str) -> dict:
     return {
         "format": "generic",
         **({"dayfirst": True} if semicolon else {}),
-        "columns": {"respondent_id": "employee_ref", "submitted_at": "submitted", "unit": "team",
-                    "role": "role", "tenure_band": "tenure"},
-        "questions": {"work": "q_work", "success": "q_success",
-                      "scale_line_of_sight": "q_line_of_sight", "scale_targets_fair": "q_targets_fair"},
+        "columns": {
+            "respondent_id": "employee_ref",
+            "submitted_at": "submitted",
+            "unit": "team",
+            "role": "role",
+            "tenure_band": "tenure",
+        },
+        "questions": {
+            "work": "q_work",
+            "success": "q_success",
+            "scale_line_of_sight": "q_line_of_sight",
+            "scale_targets_fair": "q_targets_fair",
+        },
     }
 
 
 def _flag(value: int, style: str) -> str:
-    return {"yn": ("N", "Y"), "yesno": ("no", "yes"), "x": ("", "x"), "01": ("0", "1")}[style][value]
+    return {"yn": ("N", "Y"), "yesno": ("no", "yes"), "x": ("", "x"), "01": ("0", "1")}[style][
+        value
+    ]
 
 
 def _tables(org_key: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     org = ORGS[org_key]
-    style = {"harbour_mutual": "yn", "riverside_health": "yesno", "northstar_cards": "x"}.get(org_key, "01")
-    metrics = pd.DataFrame([
-        {"metric_id": f"M{i:02d}", "name": name, "description": desc, "owner_unit": unit,
-         "measured": _flag(m, style), "reported": _flag(r, style), "incentivised": _flag(inc, style),
-         "incentive_weight": weight if inc else "", "capability_id": cap or ""}
-        for i, (name, desc, unit, m, r, inc, weight, cap) in enumerate(org["metrics"], start=1)
-    ])
+    style = {"harbour_mutual": "yn", "riverside_health": "yesno", "northstar_cards": "x"}.get(
+        org_key, "01"
+    )
+    metrics = pd.DataFrame(
+        [
+            {
+                "metric_id": f"M{i:02d}",
+                "name": name,
+                "description": desc,
+                "owner_unit": unit,
+                "measured": _flag(m, style),
+                "reported": _flag(r, style),
+                "incentivised": _flag(inc, style),
+                "incentive_weight": weight if inc else "",
+                "capability_id": cap or "",
+            }
+            for i, (name, desc, unit, m, r, inc, weight, cap) in enumerate(org["metrics"], start=1)
+        ]
+    )
     krs = []
     for o, (objective, key_results) in enumerate(org["okrs"], start=1):
         for kr in key_results:
@@ -272,16 +358,27 @@ def _tables(org_key: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     for o, _, _ in krs:
         ids.append(f"O{o}-KR{sum(1 for x in ids if x.startswith(f'O{o}-')) + 1}")
     rng = _rng(org_key, "okrs")
-    okrs = pd.DataFrame([
-        {"okr_id": ids[i], "parent_ids": ";".join(ids[p] for p in (kr[4] if len(kr) > 4 else [])),
-         "level": kr[2], "owner_unit": kr[1], "objective": objective, "key_result": kr[0],
-         "progress": round(rng.uniform(0.1, 0.95), 2), "capability_id": kr[3] or ""}
-        for i, (_, objective, kr) in enumerate(krs)
-    ])
-    capabilities = pd.DataFrame([
-        {"capability_id": cid, "name": name, "stage_order": k, "units": ";".join(units)}
-        for k, (cid, name, units) in enumerate(org["capabilities"], start=1)
-    ])
+    okrs = pd.DataFrame(
+        [
+            {
+                "okr_id": ids[i],
+                "parent_ids": ";".join(ids[p] for p in (kr[4] if len(kr) > 4 else [])),
+                "level": kr[2],
+                "owner_unit": kr[1],
+                "objective": objective,
+                "key_result": kr[0],
+                "progress": round(rng.uniform(0.1, 0.95), 2),
+                "capability_id": kr[3] or "",
+            }
+            for i, (_, objective, kr) in enumerate(krs)
+        ]
+    )
+    capabilities = pd.DataFrame(
+        [
+            {"capability_id": cid, "name": name, "stage_order": k, "units": ";".join(units)}
+            for k, (cid, name, units) in enumerate(org["capabilities"], start=1)
+        ]
+    )
     return metrics, okrs, capabilities
 
 
@@ -307,26 +404,40 @@ def write_sample(root: Path) -> list[Path]:
             surveys.append({"wave_id": wave_id, "fielded_on": fielded_on, "file": name, **mapping})
         metrics, okrs, capabilities = _tables(org_key)
         if org_key == "riverside_health":
-            files = {"metrics": "metrics.xlsx", "okrs": "okrs.xlsx", "capabilities": "capabilities.yml"}
+            files = {
+                "metrics": "metrics.xlsx",
+                "okrs": "okrs.xlsx",
+                "capabilities": "capabilities.yml",
+            }
             metrics.to_excel(folder / files["metrics"], index=False)
             okrs.to_excel(folder / files["okrs"], index=False)
-            caps = capabilities.assign(units=capabilities["units"].str.split(";")).to_dict("records")
+            caps = capabilities.assign(units=capabilities["units"].str.split(";")).to_dict(
+                "records"
+            )
             (folder / files["capabilities"]).write_text(
                 yaml.safe_dump({"capabilities": caps}, sort_keys=False), encoding="utf-8"
             )
         else:
-            files = {"metrics": "metrics.csv", "okrs": "okrs.csv", "capabilities": "capabilities.csv"}
+            files = {
+                "metrics": "metrics.csv",
+                "okrs": "okrs.csv",
+                "capabilities": "capabilities.csv",
+            }
             metrics.to_csv(folder / files["metrics"], index=False)
             okrs.to_csv(folder / files["okrs"], index=False)
             capabilities.to_csv(folder / files["capabilities"], index=False)
         study = {
-            "org_id": org_key, "name": org["name"], "sector": org["sector"],
+            "org_id": org_key,
+            "name": org["name"],
+            "sector": org["sector"],
             "privacy": {"min_group_size": 5, "min_quote_group_size": 10},
-            "surveys": surveys, **files,
+            "surveys": surveys,
+            **files,
         }
         path = folder / "study.yml"
         header = f"# {org['name']}: written by `opsworkbench sample` (seeded); edit the generator, not this file.\n"
-        path.write_text(header + yaml.safe_dump(study, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        path.write_text(
+            header + yaml.safe_dump(study, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
         studies.append(path)
     return studies
-

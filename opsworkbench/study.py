@@ -20,7 +20,9 @@ class _Strict(BaseModel):
 
 class Privacy(_Strict):
     min_group_size: int = Field(5, ge=2, description="Smallest group whose scores are shown.")
-    min_quote_group_size: int = Field(10, ge=2, description="Smallest group whose quotes are shown.")
+    min_quote_group_size: int = Field(
+        10, ge=2, description="Smallest group whose quotes are shown."
+    )
 
 
 class SurveyColumns(_Strict):

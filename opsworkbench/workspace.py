@@ -50,13 +50,42 @@ CREATE TABLE IF NOT EXISTS quarantine (
 
 # Columns of each table that ingest fills from frames (in table order).
 TABLE_COLUMNS = {
-    "respondents": ["org_id", "wave_id", "respondent_id", "unit", "role", "tenure_band",
-                    "submitted_at", "source_row"],
+    "respondents": [
+        "org_id",
+        "wave_id",
+        "respondent_id",
+        "unit",
+        "role",
+        "tenure_band",
+        "submitted_at",
+        "source_row",
+    ],
     "responses": ["org_id", "wave_id", "respondent_id", "question", "text", "value"],
-    "metrics": ["org_id", "metric_id", "name", "description", "owner_unit", "measured",
-                "reported", "incentivised", "incentive_weight", "capability_id", "source_row"],
-    "okrs": ["org_id", "okr_id", "parent_ids", "level", "owner_unit", "objective", "key_result",
-             "progress", "capability_id", "source_row"],
+    "metrics": [
+        "org_id",
+        "metric_id",
+        "name",
+        "description",
+        "owner_unit",
+        "measured",
+        "reported",
+        "incentivised",
+        "incentive_weight",
+        "capability_id",
+        "source_row",
+    ],
+    "okrs": [
+        "org_id",
+        "okr_id",
+        "parent_ids",
+        "level",
+        "owner_unit",
+        "objective",
+        "key_result",
+        "progress",
+        "capability_id",
+        "source_row",
+    ],
     "capabilities": ["org_id", "capability_id", "name", "stage_order", "units", "source_row"],
     "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
 }
@@ -67,7 +96,9 @@ def workspace_path(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("OPSWORKBENCH_WORKSPACE") or DEFAULT_WORKSPACE)
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open (and, if writable, create) the workspace with its schema in place."""
     path = workspace_path(path)
     if read_only:
@@ -99,7 +130,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     cols = TABLE_COLUMNS[table]
     con.register("_incoming", frame[cols])
     try:
-        con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
+        con.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming"
+        )
     finally:
         con.unregister("_incoming")
     return len(frame)
@@ -117,7 +150,9 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
-def table(con: duckdb.DuckDBPyConnection, name: str, org_id: str, wave_id: str | None = None) -> pd.DataFrame:
+def table(
+    con: duckdb.DuckDBPyConnection, name: str, org_id: str, wave_id: str | None = None
+) -> pd.DataFrame:
     """One organisation's rows of a workspace table as a DataFrame (optionally one wave)."""
     sql = f"SELECT * FROM {name} WHERE org_id = ?"
     params = [org_id]

@@ -13,22 +13,37 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 
 
-def write_study(folder: Path, survey_csv: str, *, extra: str = "", encoding="utf-8", name="survey.csv",
-                org_id="tiny_org", mapping: str | None = None) -> Path:
+def write_study(
+    folder: Path,
+    survey_csv: str,
+    *,
+    extra: str = "",
+    encoding="utf-8",
+    name="survey.csv",
+    org_id="tiny_org",
+    mapping: str | None = None,
+) -> Path:
     """A one-wave study with a generic CSV; ``survey_csv`` is the file body."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(survey_csv.encode(encoding) if isinstance(survey_csv, str) else survey_csv)
+    (folder / name).write_bytes(
+        survey_csv.encode(encoding) if isinstance(survey_csv, str) else survey_csv
+    )
     mapping = mapping or textwrap.dedent("""\
         columns: {respondent_id: id, unit: team}
         questions: {work: work, success: success}""")
-    study = textwrap.dedent(f"""\
+    study = (
+        textwrap.dedent(f"""\
         org_id: {org_id}
         name: Tiny Org
         sector: retail
         surveys:
           - wave_id: w1
             file: {name}
-        """) + textwrap.indent(mapping, "    ") + "\n" + extra
+        """)
+        + textwrap.indent(mapping, "    ")
+        + "\n"
+        + extra
+    )
     path = folder / "study.yml"
     path.write_text(study, encoding="utf-8")
     return path
@@ -38,7 +53,9 @@ def write_study(folder: Path, survey_csv: str, *, extra: str = "", encoding="utf
 def tiny_csv() -> str:
     rows = ["id,team,work,success"]
     for i in range(12):
-        rows.append(f"p{i},Sales,I answer customer calls,customers who do not need to call back {i}")
+        rows.append(
+            f"p{i},Sales,I answer customer calls,customers who do not need to call back {i}"
+        )
     return "\n".join(rows) + "\n"
 
 

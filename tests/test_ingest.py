@@ -19,12 +19,16 @@ def test_sample_ingest_reconciles_every_file(sample_workspace):
     sources = q(sample_workspace, "SELECT * FROM sources")
     assert len(sources) == 4 * 3 + 6  # inventories + six survey waves
     assert (sources.rows_read == sources.rows_loaded + sources.rows_quarantined).all()
-    quarantined = q(sample_workspace, "SELECT org_id, source_file, count(*) n FROM quarantine GROUP BY ALL")
+    quarantined = q(
+        sample_workspace, "SELECT org_id, source_file, count(*) n FROM quarantine GROUP BY ALL"
+    )
     assert quarantined.n.sum() == sources.rows_quarantined.sum()
 
 
 def test_sample_mess_is_quarantined_with_reasons(sample_workspace):
-    reasons = q(sample_workspace, "SELECT reason FROM quarantine WHERE org_id = 'harbour_mutual'").reason
+    reasons = q(
+        sample_workspace, "SELECT reason FROM quarantine WHERE org_id = 'harbour_mutual'"
+    ).reason
     kinds = {r.split(":")[0] for r in reasons}
     assert kinds == {"survey preview", "empty submission", "duplicate submission"}
     assert any("row 6" in r for r in reasons if r.startswith("duplicate"))  # says which row is kept
@@ -50,11 +54,16 @@ def test_reingest_is_a_noop_and_new_wave_appends(tmp_path, tiny_csv):
     assert q(ws, "SELECT count(*) n FROM respondents").n[0] == 12
     # a second wave is added to the study: the first stays, the second appends
     (tmp_path / "org" / "w2.csv").write_text(tiny_csv.replace("p1,", "p99,"))
-    text = study.read_text() + "  - wave_id: w2\n    file: w2.csv\n    columns: {respondent_id: id, unit: team}\n    questions: {work: work, success: success}\n"
+    text = (
+        study.read_text()
+        + "  - wave_id: w2\n    file: w2.csv\n    columns: {respondent_id: id, unit: team}\n    questions: {work: work, success: success}\n"
+    )
     study.write_text(text)
     statuses = [r.status for r in ow.ingest(study, ws)]
     assert statuses == ["unchanged", "loaded"]
-    assert q(ws, "SELECT wave_id, count(*) n FROM respondents GROUP BY 1 ORDER BY 1").n.tolist() == [12, 12]
+    assert q(
+        ws, "SELECT wave_id, count(*) n FROM respondents GROUP BY 1 ORDER BY 1"
+    ).n.tolist() == [12, 12]
 
 
 def test_changed_file_replaces_its_wave(tmp_path, tiny_csv):
@@ -67,11 +76,18 @@ def test_changed_file_replaces_its_wave(tmp_path, tiny_csv):
     assert q(ws, "SELECT count(*) n FROM respondents").n[0] == 5
 
 
-@pytest.mark.parametrize("body, reason, row", [
-    ("id,team,work,success\na,Sales,,\n", "empty submission", 2),
-    ("id,team,work,success\na,,I sell,happy customers\n", "no unit", 2),
-    ("id,team,work,success\na,Sales,I sell,x\na,Sales,I sell more,y\n", "duplicate submission", 2),
-])
+@pytest.mark.parametrize(
+    "body, reason, row",
+    [
+        ("id,team,work,success\na,Sales,,\n", "empty submission", 2),
+        ("id,team,work,success\na,,I sell,happy customers\n", "no unit", 2),
+        (
+            "id,team,work,success\na,Sales,I sell,x\na,Sales,I sell more,y\n",
+            "duplicate submission",
+            2,
+        ),
+    ],
+)
 def test_bad_rows_are_quarantined_with_row_and_reason(tmp_path, body, reason, row):
     ws = tmp_path / "ws.duckdb"
     result = ow.ingest(write_study(tmp_path / "org", body), ws)[0]
@@ -84,7 +100,9 @@ def test_bad_rows_are_quarantined_with_row_and_reason(tmp_path, body, reason, ro
 def test_identical_rows_without_ids_are_duplicates(tmp_path):
     body = "team,work,success\nSales,I sell,happy\nSales,I sell,happy\nOps,I pack,fast\n"
     mapping = "columns: {unit: team}\nquestions: {work: work, success: success}"
-    result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), tmp_path / "ws.duckdb")[0]
+    result = ow.ingest(
+        write_study(tmp_path / "org", body, mapping=mapping), tmp_path / "ws.duckdb"
+    )[0]
     assert (result.rows_loaded, result.rows_quarantined) == (2, 1)
 
 
@@ -98,7 +116,12 @@ def test_missing_mapped_column_names_it_and_lists_the_file_columns(tmp_path):
 
 @pytest.mark.parametrize("encoding, sep", [("utf-8-sig", ","), ("cp1252", ";")])
 def test_encodings_and_delimiters(tmp_path, encoding, sep):
-    body = sep.join(["id", "team", "work", "success"]) + "\n" + sep.join(["a", "Café", "I serve crème brûlée", "happy guests"]) + "\n"
+    body = (
+        sep.join(["id", "team", "work", "success"])
+        + "\n"
+        + sep.join(["a", "Café", "I serve crème brûlée", "happy guests"])
+        + "\n"
+    )
     ws = tmp_path / "ws.duckdb"
     ow.ingest(write_study(tmp_path / "org", body, encoding=encoding), ws)
     assert q(ws, "SELECT unit FROM respondents").unit[0] == "Café"
@@ -107,8 +130,10 @@ def test_encodings_and_delimiters(tmp_path, encoding, sep):
 
 def test_excel_serial_dates_and_scale_labels(tmp_path):
     body = "id,team,when,work,success,los\na,Sales,45964.5,I sell,happy,Agree\nb,Sales,,I sell,happy,5\nc,Sales,junk,x,y,maybe\n"
-    mapping = ("columns: {respondent_id: id, unit: team, submitted_at: when}\n"
-               "questions: {work: work, success: success, scale_los: los}")
+    mapping = (
+        "columns: {respondent_id: id, unit: team, submitted_at: when}\n"
+        "questions: {work: work, success: success, scale_los: los}"
+    )
     ws = tmp_path / "ws.duckdb"
     result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), ws)[0]
     stamps = q(ws, "SELECT submitted_at FROM respondents ORDER BY source_row").submitted_at
@@ -127,14 +152,19 @@ def write_inventory(folder, name, body):
 
 def test_metric_inventory_validation(tmp_path, tiny_csv):
     write_study(tmp_path / "org", tiny_csv)
-    write_inventory(tmp_path / "org", "metrics.csv", (
-        "Metric ID,Name,Measured,Reported,Incentivised,Incentive weight\n"
-        "M1,Calls per hour,Y,Y,Y,30%\n"
-        "M2,Customer effort,yes,no,no,\n"
-        "M2,Duplicate id,yes,no,no,\n"
-        "M3,Bad flag,maybe,no,no,\n"
-        "M4,Bad weight,y,y,y,140%\n"
-        ",No id,y,y,y,\n"))
+    write_inventory(
+        tmp_path / "org",
+        "metrics.csv",
+        (
+            "Metric ID,Name,Measured,Reported,Incentivised,Incentive weight\n"
+            "M1,Calls per hour,Y,Y,Y,30%\n"
+            "M2,Customer effort,yes,no,no,\n"
+            "M2,Duplicate id,yes,no,no,\n"
+            "M3,Bad flag,maybe,no,no,\n"
+            "M4,Bad weight,y,y,y,140%\n"
+            ",No id,y,y,y,\n"
+        ),
+    )
     ws = tmp_path / "ws.duckdb"
     result = [r for r in ow.ingest(tmp_path / "org" / "study.yml", ws) if r.kind == "metrics"][0]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 2, 4)
@@ -150,12 +180,20 @@ def test_metric_inventory_validation(tmp_path, tiny_csv):
 
 def test_okrs_and_capabilities(tmp_path, tiny_csv):
     write_study(tmp_path / "org", tiny_csv)
-    write_inventory(tmp_path / "org", "okrs.csv", (
-        "okr_id,parent_ids,objective,key_result,progress\n"
-        "O1-KR1,,Grow,Customers stay longer,40%\n"
-        "O2-KR1,O1-KR1;O9-KR9,Sell,Close 40 deals,0.2\n"))
-    write_inventory(tmp_path / "org", "capabilities.csv",
-                    "capability_id,name,stage_order,units\nC1,Sell,1,Sales;Ops\nC2,Serve,two,Ops\n")
+    write_inventory(
+        tmp_path / "org",
+        "okrs.csv",
+        (
+            "okr_id,parent_ids,objective,key_result,progress\n"
+            "O1-KR1,,Grow,Customers stay longer,40%\n"
+            "O2-KR1,O1-KR1;O9-KR9,Sell,Close 40 deals,0.2\n"
+        ),
+    )
+    write_inventory(
+        tmp_path / "org",
+        "capabilities.csv",
+        "capability_id,name,stage_order,units\nC1,Sell,1,Sales;Ops\nC2,Serve,two,Ops\n",
+    )
     ws = tmp_path / "ws.duckdb"
     results = {r.kind: r for r in ow.ingest(tmp_path / "org" / "study.yml", ws)}
     okrs = q(ws, "SELECT * FROM okrs ORDER BY okr_id")

@@ -1,16 +1,25 @@
 import pandas as pd
 import pytest
 
-from opsworkbench.privacy import escape, mask_small_groups, pseudonymise, scrub_pii, suppressed_groups
+from opsworkbench.privacy import (
+    escape,
+    mask_small_groups,
+    pseudonymise,
+    scrub_pii,
+    suppressed_groups,
+)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("mail me at jo.smith+survey@example.co.uk please", "mail me at [email] please"),
-    ("call 07700 900461 or +44 (0)20 7946 0018", "call [phone] or [phone]"),
-    ("see https://intranet.example.org/a?b=1).", "see [url])."),
-    ("99.95% uptime and 1,500 quotes in 2025-10", "99.95% uptime and 1,500 quotes in 2025-10"),
-    ("close 45 claims a day, within 20 seconds", "close 45 claims a day, within 20 seconds"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mail me at jo.smith+survey@example.co.uk please", "mail me at [email] please"),
+        ("call 07700 900461 or +44 (0)20 7946 0018", "call [phone] or [phone]"),
+        ("see https://intranet.example.org/a?b=1).", "see [url])."),
+        ("99.95% uptime and 1,500 quotes in 2025-10", "99.95% uptime and 1,500 quotes in 2025-10"),
+        ("close 45 claims a day, within 20 seconds", "close 45 claims a day, within 20 seconds"),
+    ],
+)
 def test_scrub_pii(text, expected):
     assert scrub_pii(text) == expected
 
@@ -29,7 +38,9 @@ def test_pseudonyms_are_stable_keyed_and_opaque():
 
 
 def test_escape():
-    assert escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert (
+        escape('<script>alert("x")</script>') == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    )
 
 
 def test_small_group_is_hidden_with_complementary_suppression():

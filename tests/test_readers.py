@@ -34,7 +34,7 @@ def test_row_numbers_are_spreadsheet_rows_even_with_multiline_cells(tmp_path):
 def test_qualtrics_header_rows_are_dropped_and_rows_numbered(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text(
-        'StartDate,ResponseId,Q1\nStart Date,Response ID,What is your work?\n'
+        "StartDate,ResponseId,Q1\nStart Date,Response ID,What is your work?\n"
         '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1_TEXT""}"\n'
         "2025-01-01,R_1,I sell\n"
     )
@@ -46,8 +46,14 @@ def test_qualtrics_header_rows_are_dropped_and_rows_numbered(tmp_path):
 
 def test_msforms_xlsx_dates_become_text(tmp_path):
     path = tmp_path / "forms.xlsx"
-    pd.DataFrame({"ID": [1], "Start time": [dt.datetime(2026, 2, 9, 8, 30)],
-                  "Completion time": [dt.datetime(2026, 2, 9, 8, 41)], "Q": ["x"]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "ID": [1],
+            "Start time": [dt.datetime(2026, 2, 9, 8, 30)],
+            "Completion time": [dt.datetime(2026, 2, 9, 8, 41)],
+            "Q": ["x"],
+        }
+    ).to_excel(path, index=False)
     frame, layout = read_survey(path)
     assert layout == "msforms"
     assert frame.at[0, "Completion time"] == "2026-02-09 08:41:00"
@@ -56,7 +62,9 @@ def test_msforms_xlsx_dates_become_text(tmp_path):
 
 def test_surveymonkey_second_header_row_is_merged(tmp_path):
     path = tmp_path / "sm.csv"
-    path.write_text("Respondent ID,Collector ID,Agree?,\n,,Line of sight,Fair targets\n1,9,Agree,Disagree\n")
+    path.write_text(
+        "Respondent ID,Collector ID,Agree?,\n,,Line of sight,Fair targets\n1,9,Agree,Disagree\n"
+    )
     frame, layout = read_survey(path)
     assert layout == "surveymonkey"
     assert {"Agree? - Line of sight", "Agree? - Fair targets"} <= set(frame.columns)
@@ -67,16 +75,21 @@ def test_layout_detection_defaults_to_generic():
     assert detect_layout(pd.DataFrame(columns=["Timestamp", "b"])) == "google_forms"
 
 
-@pytest.mark.parametrize("text, dayfirst, expected", [
-    ("45964.41528", False, dt.datetime(2025, 11, 3, 9, 58, 0)),
-    ("2026-05-04 10:17", False, dt.datetime(2026, 5, 4, 10, 17)),
-    ("04/05/2026 10:17", True, dt.datetime(2026, 5, 4, 10, 17)),
-    ("", False, None),
-    ("not a date", False, None),
-])
+@pytest.mark.parametrize(
+    "text, dayfirst, expected",
+    [
+        ("45964.41528", False, dt.datetime(2025, 11, 3, 9, 58, 0)),
+        ("2026-05-04 10:17", False, dt.datetime(2026, 5, 4, 10, 17)),
+        ("04/05/2026 10:17", True, dt.datetime(2026, 5, 4, 10, 17)),
+        ("", False, None),
+        ("not a date", False, None),
+    ],
+)
 def test_parse_timestamp(text, dayfirst, expected):
     value = parse_timestamp(text, dayfirst=dayfirst)
-    assert (value is None and expected is None) or abs(value - pd.Timestamp(expected)) < pd.Timedelta("1s")
+    assert (value is None and expected is None) or abs(
+        value - pd.Timestamp(expected)
+    ) < pd.Timedelta("1s")
 
 
 def test_unsupported_and_missing_files(tmp_path):

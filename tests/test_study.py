@@ -7,7 +7,12 @@ from tests.conftest import SAMPLE, write_study
 
 def test_every_sample_study_is_valid():
     studies = [load_study(p) for p in find_studies(SAMPLE)]
-    assert {s.org_id for s in studies} == {"harbour_mutual", "riverside_health", "northstar_cards", "civic_it"}
+    assert {s.org_id for s in studies} == {
+        "harbour_mutual",
+        "riverside_health",
+        "northstar_cards",
+        "civic_it",
+    }
     assert all({"work", "success"} <= set(s.surveys[0].questions) for s in studies)
 
 

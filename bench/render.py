@@ -1,0 +1,76 @@
+"""Time one report render against papermill executing an empty notebook (the floor).
+
+Run: .venv/bin/python bench/render.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+
+import opsworkbench as ow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--org", default="harbour_mutual")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        workspace = tmp / "ws.duckdb"
+        start = time.perf_counter()
+        ow.ingest(ROOT / "data" / "sample", workspace)
+        ingest_s = time.perf_counter() - start
+        empty = tmp / "empty.ipynb"
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("pass")]
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nbformat.write(nb, empty)
+        baseline = timed(
+            lambda: pm.execute_notebook(
+                str(empty), str(tmp / "out.ipynb"), kernel_name="python3", progress_bar=False
+            ),
+            args.repeat,
+        )
+        wave = ow.load_context(workspace, args.org).wave_id
+        report = timed(
+            lambda: ow.render_report(args.org, wave, workspace=workspace, out_dir=tmp / "reports"),
+            args.repeat,
+        )
+    b, r = statistics.median(baseline), statistics.median(report)
+    print(f"ingest of all samples (4 organisations, 6 waves): {ingest_s:.2f} s")
+    print(
+        f"papermill, empty notebook (baseline): median {b:.2f} s  runs {[round(t, 2) for t in baseline]}"
+    )
+    print(
+        f"report render {args.org}/{wave}:      median {r:.2f} s  runs {[round(t, 2) for t in report]}"
+    )
+    print(
+        f"ratio report / baseline: {r / b:.2f}x  (report work beyond kernel start-up: {r - b:.2f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

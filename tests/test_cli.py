@@ -1,0 +1,118 @@
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from opsworkbench.cli import cli
+from opsworkbench.reports import RenderResult
+from tests.conftest import write_study
+
+
+def test_ingest_prints_reconciliation_per_file(tmp_path, tiny_csv):
+    study = write_study(tmp_path / "org", tiny_csv + "p1,Sales,dup,dup\n")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(study), "--workspace", str(tmp_path / "w.duckdb")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "tiny_org/survey.csv [survey] loaded: read 13, loaded 12, quarantined 1" in result.output
+    assert "duplicate submission: 1" in result.output
+
+
+def test_bad_input_exits_2_with_one_clear_line(tmp_path):
+    study = write_study(tmp_path / "org", "id,team,work\na,b,c\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "opsworkbench",
+            "ingest",
+            str(study),
+            "--workspace",
+            str(tmp_path / "w.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.startswith("error: ")
+        and "survey.csv" in proc.stderr
+        and "Traceback" not in proc.stderr
+    )
+
+
+def test_report_needs_org_or_all(tmp_path):
+    result = CliRunner().invoke(cli, ["report"])
+    assert result.exit_code == 2 and "--org ID or --all" in result.output
+
+
+def test_report_all_continues_past_a_failure_and_exits_nonzero(tmp_path, tiny_csv, monkeypatch):
+    ws = tmp_path / "w.duckdb"
+    CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            str(write_study(tmp_path / "a", tiny_csv, org_id="org_a")),
+            "--workspace",
+            str(ws),
+        ],
+    )
+    CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            str(write_study(tmp_path / "b", tiny_csv, org_id="org_b")),
+            "--workspace",
+            str(ws),
+        ],
+    )
+    seen = []
+
+    def fake(task):
+        seen.append(task[0])
+        ok = task[0] != "org_a"
+        return RenderResult(
+            task[0], task[1], ok, 0.1, tmp_path / "r.html" if ok else None, "" if ok else "boom"
+        )
+
+    monkeypatch.setattr("opsworkbench.reports._render_one", fake)
+    result = CliRunner().invoke(cli, ["report", "--all", "--jobs", "1", "--workspace", str(ws)])
+    assert seen == ["org_a", "org_b"]
+    assert result.exit_code == 1
+    assert "1 of 2 reports rendered" in result.output and "FAILED boom" in result.output
+
+
+@pytest.mark.slow
+def test_report_all_in_parallel_renders_for_real(tmp_path, tiny_csv):
+    ws = tmp_path / "w.duckdb"
+    for org in ("org_a", "org_b"):
+        CliRunner().invoke(
+            cli,
+            [
+                "ingest",
+                str(write_study(tmp_path / org, tiny_csv, org_id=org)),
+                "--workspace",
+                str(ws),
+            ],
+        )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "opsworkbench",
+            "report",
+            "--all",
+            "--jobs",
+            "2",
+            "--workspace",
+            str(ws),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "out" / "org_a" / "w1" / "report.html").exists()
+    assert (tmp_path / "out" / "org_b" / "w1" / "report.html").exists()

@@ -1,0 +1,94 @@
+import pandas as pd
+import pytest
+
+from opsworkbench import diagnostics as dg
+
+
+@pytest.fixture
+def fixture():
+    respondents = pd.DataFrame(
+        {
+            "wave_id": "w1",
+            "respondent_id": [f"r{i}" for i in range(14)],
+            "unit": ["Claims"] * 8 + ["Care"] * 4 + ["Tiny"] * 2,
+        }
+    )
+    work = ["I process claims"] * 8 + ["I help patients recover"] * 4 + ["I audit", "n/a"]
+    success = ["no backlog"] * 8 + ["patients feel better"] * 4 + ["clean audit", "-"]
+    responses = pd.DataFrame(
+        {
+            "wave_id": "w1",
+            "respondent_id": [f"r{i}" for i in range(14)] * 2,
+            "question": ["work"] * 14 + ["success"] * 14,
+            "text": work + success,
+        }
+    )
+    return respondents, dg.score_responses(respondents, responses)
+
+
+def test_headline_counts_and_dominant(fixture):
+    respondents, scored = fixture
+    head = dg.headline(respondents, scored, 5)
+    assert head["respondents"] == 14 and head["answers"] == {"work": 14, "success": 14}
+    assert head["unclassified"] == 2 and head["dominant"] == "factory_floor"
+    assert head["shares"]["customer_outcome"] == pytest.approx(8 / 26, abs=1e-3)
+
+
+def test_headline_suppressed_for_tiny_organisation(fixture):
+    respondents, scored = fixture
+    assert dg.headline(respondents, scored, 20)["suppressed"] is True
+    assert "shares" not in dg.headline(respondents, scored, 20)
+
+
+def test_unit_positions_hide_small_and_complementary_units(fixture):
+    respondents, scored = fixture
+    units = dg.unit_positions(respondents, scored, 5).set_index("unit")
+    assert units.loc["Tiny", "suppressed"] and units.loc["Care", "suppressed"]  # Care hides Tiny
+    assert units.loc[["Tiny", "Care"], ["focus", "result", "respondents"]].isna().all().all()
+    assert (
+        units.loc["Claims", "quadrant"] == "factory_floor"
+        and units.loc["Claims", "respondents"] == 8
+    )
+
+
+def test_question_comparison_is_tidy_and_sums_to_one(fixture):
+    _, scored = fixture
+    comp = dg.question_comparison(scored)
+    assert set(comp.columns) == {"question", "n", "quadrant", "share"}
+    assert comp.groupby("question", observed=True)["share"].sum().round(6).eq(1).all()
+
+
+def test_metric_stages_weight_incentives():
+    metrics = pd.DataFrame(
+        {
+            "name": ["Claims closed per day", "Customers back in their homes sooner"],
+            "description": ["", ""],
+            "measured": [True, True],
+            "reported": [True, False],
+            "incentivised": [True, True],
+            "incentive_weight": [0.9, 0.1],
+        }
+    )
+    stages = dg.metric_stages(dg.score_metrics(metrics)).set_index(["stage", "quadrant"])
+    assert stages.loc[("measured", "customer_outcome"), "share"] == 0.5
+    assert stages.loc[("reported", "customer_outcome"), "share"] == 0.0
+    assert stages.loc[("incentivised", "factory_floor"), "share"] == pytest.approx(0.9)
+
+
+def test_data_quality_reconciles():
+    sources = pd.DataFrame(
+        {
+            "kind": ["survey"],
+            "source_file": ["s.csv"],
+            "layout": ["generic"],
+            "encoding": ["utf-8"],
+            "rows_read": [10],
+            "rows_loaded": [8],
+            "rows_quarantined": [2],
+        }
+    )
+    quarantine = pd.DataFrame(
+        {"source_file": ["s.csv"] * 2, "reason": ["empty submission: x", "empty submission: y"]}
+    )
+    files, reasons = dg.data_quality(sources, quarantine)
+    assert files.reconciled.all() and reasons.rows.tolist() == [2]
