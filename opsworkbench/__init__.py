@@ -17,7 +17,7 @@ _EXPORTS = {
     "load_context": "opsworkbench.context",
     "render_all": "opsworkbench.reports",
     "render_report": "opsworkbench.reports",
-    "use_offline_charts": "opsworkbench.reports",
+    "use_offline_charts": "opsworkbench.charts",
 }
 __all__ = sorted([*_EXPORTS, "ingest"])
 

@@ -32,6 +32,11 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+def use_offline_charts() -> None:
+    """Render charts as inline SVG (via vl-convert) so reports need no network or CDN."""
+    alt.renderers.enable("svg")
+
+
 def _quadrant_colour(title: str = "Quadrant") -> alt.Color:
     return alt.Color(
         "quadrant_label:N",

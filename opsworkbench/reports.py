@@ -10,7 +10,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import altair as alt
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
@@ -21,11 +20,6 @@ from opsworkbench import workspace as ws
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_REPORTS = Path("reports")
-
-
-def use_offline_charts() -> None:
-    """Render charts as inline SVG (via vl-convert) so reports need no network or CDN."""
-    alt.renderers.enable("svg")
 
 
 def export_html(notebook: nbformat.NotebookNode) -> str:
