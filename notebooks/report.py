@@ -76,6 +76,40 @@ charts.metric_stage_chart(stages)
 pres.show(pres.metric_table(ctx.metrics))
 
 # %% [markdown]
+# ## Themes: what people say their work is
+#
+# Themes are found automatically (no theme is carried by fewer people than the privacy
+# minimum). Each sits at the average position of its answers; quotes come only from large
+# enough themes and units, with the cue words that placed them.
+
+# %%
+work_themes, work_quotes, work_note = diagnostics.theme_summary(
+    ctx.scored, "work", min_size=ctx.min_size, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
+)
+charts.quadrant_map(work_themes, label="label", size="size", size_title="Answers")
+
+# %%
+pres.show(pres.themes(work_themes, work_quotes, work_note, ctx.min_quote_size))
+
+# %% [markdown]
+# ## Themes: what people say success looks like
+
+# %%
+success_themes, success_quotes, success_note = diagnostics.theme_summary(
+    ctx.scored, "success", min_size=ctx.min_size, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
+)
+charts.quadrant_map(success_themes, label="label", size="size", size_title="Answers")
+
+# %%
+pres.show(pres.themes(success_themes, success_quotes, success_note, ctx.min_quote_size))
+
+# %% [markdown]
+# ## Appendix: method and codebook
+
+# %%
+pres.show(pres.method(ctx, corpus_size=len(ow.load_corpus())))
+
+# %% [markdown]
 # ## Appendix: data quality
 #
 # Every input row is either loaded or quarantined with a reason; the counts reconcile.

@@ -11,6 +11,12 @@ from opsworkbench.ingest import ingest as ingest
 _EXPORTS = {
     "QUADRANTS": "opsworkbench.orientation",
     "score_texts": "opsworkbench.orientation",
+    "load_corpus": "opsworkbench.orientation",
+    "OrientationModel": "opsworkbench.orientation",
+    "find_themes": "opsworkbench.themes",
+    "classify_file": "opsworkbench.classify",
+    "cross_validate": "opsworkbench.evaluation",
+    "evaluate_file": "opsworkbench.evaluation",
     "InputError": "opsworkbench.errors",
     "OpsWorkbenchError": "opsworkbench.errors",
     "ReportContext": "opsworkbench.context",

@@ -49,13 +49,21 @@ def _label(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(quadrant_label=frame["quadrant"].map(QUADRANT_LABELS))
 
 
-def quadrant_map(units: pd.DataFrame, *, size: str = "respondents") -> alt.LayerChart:
-    """Units placed on the two axes (focus → x, result → y), sized by respondents.
+def quadrant_map(
+    frame: pd.DataFrame,
+    *,
+    label: str = "unit",
+    size: str = "respondents",
+    size_title: str = "Respondents",
+) -> alt.LayerChart:
+    """Groups (units, themes) placed on the two axes (focus → x, result → y), sized by ``size``.
 
-    ``units`` has columns unit, focus, result, quadrant and ``size``; suppressed rows
-    (null focus) must already be removed or blank.
+    ``frame`` has columns ``label``, focus, result, quadrant and ``size``; rows with a blank
+    position (suppressed groups) are left out.
     """
-    data = _label(units.dropna(subset=["focus", "result"]).rename(columns={size: "n"}))
+    data = _label(
+        frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"})
+    )
     corners = pd.DataFrame(
         {
             "x": [-0.95, 0.95, 0.95, -0.95],
@@ -70,16 +78,16 @@ def quadrant_map(units: pd.DataFrame, *, size: str = "respondents") -> alt.Layer
         y=alt.Y("result:Q", scale=scale, title="Result: output ← → outcome"),
     )
     points = base.mark_circle(opacity=0.85, stroke="white").encode(
-        size=alt.Size("n:Q", title="Respondents", scale=alt.Scale(range=[80, 1400])),
+        size=alt.Size("n:Q", title=size_title, scale=alt.Scale(range=[80, 1400])),
         color=_quadrant_colour("Most common quadrant"),
         tooltip=[
-            "unit:N",
+            "name:N",
             "n:Q",
             alt.Tooltip("focus:Q", format=".2f"),
             alt.Tooltip("result:Q", format=".2f"),
         ],
     )
-    labels = base.mark_text(dy=-16, fontSize=13).encode(text="unit:N")
+    labels = base.mark_text(dy=-16, fontSize=13).encode(text="name:N")
     rules = alt.Chart(pd.DataFrame({"v": [0]}))
     cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
         y="v:Q"

@@ -112,6 +112,171 @@ def demo(jobs: int, workspace: Path | None) -> None:
     _report(report_targets(workspace), workspace=workspace, out=Path("reports"), jobs=jobs)
 
 
+def _print_axis(name: str, report: dict) -> None:
+    click.echo(
+        f"  {name:<7} macro-F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}   n={report['n']}"
+    )
+
+
+@cli.command()
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--text-column", help="Column with the texts (for PATH).")
+@click.option("--focus-column", help="Column with internal/external labels.")
+@click.option("--result-column", help="Column with output/outcome labels.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2))
+def evaluate(path, text_column, focus_column, result_column, folds) -> None:
+    """Cross-validate the engine on its corpus, or evaluate it on a labelled CSV/XLSX (PATH)."""
+    from opsworkbench.evaluation import cross_validate, evaluate_file
+
+    if path is None:
+        report = cross_validate(n_splits=folds)
+        click.echo(
+            f"Stratified {folds}-fold cross-validation on the labelled corpus (n={report['n']}):"
+        )
+        _print_axis("focus", report["focus"])
+        _print_axis("result", report["result"])
+        click.echo(
+            f"  quadrant accuracy {report['quadrant_accuracy']:.3f}   hard cases "
+            f"{report['hard_case_accuracy']:.3f}   calibration error {report['calibration_error']:.3f}"
+        )
+        click.echo(
+            "  accuracy by kind: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in report["accuracy_by_kind"].items())
+        )
+        click.echo("\nConfusion matrix (rows: truth, columns: predicted):")
+        click.echo(report["confusion"].to_string())
+        return
+    if not text_column:
+        raise click.UsageError("--text-column is required with PATH")
+    report = evaluate_file(
+        path, text_column, focus_column=focus_column, result_column=result_column
+    )
+    click.echo(f"{path} (n={report['n']}):")
+    for axis in ("focus", "result"):
+        if axis in report:
+            _print_axis(axis, report[axis])
+            click.echo(report[axis]["confusion"].to_string() + "\n")
+
+
+@cli.command()
+@click.argument("input_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text-column", required=True, help="Column with the texts to score.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output .csv or .xlsx (every input row and column, plus the scores).",
+)
+@click.option("--chunk-size", default=50_000, show_default=True, type=click.IntRange(1))
+@click.option("--no-cues", is_flag=True, help="Skip explanations (faster for very large files).")
+def classify(input_path, text_column, output, chunk_size, no_cues) -> None:
+    """Add focus, result, quadrant, confidence and cues to any CSV/XLSX."""
+    from tqdm import tqdm
+
+    from opsworkbench.classify import classify_file
+
+    with tqdm(unit="rows", desc="classify") as bar:
+        n = classify_file(
+            input_path,
+            output,
+            text_column,
+            chunk_size=chunk_size,
+            explain=not no_cues,
+            progress=bar.update,
+        )
+    click.echo(f"{n} rows written to {output}")
+
+
+@cli.group()
+def codebook() -> None:
+    """Show or edit an organisation's codebook (each change is a new version)."""
+
+
+def _codebook_add(org_id, action, target, value, note, workspace) -> None:
+    from opsworkbench import workspace as ws
+    from opsworkbench.codebook import add_entry
+
+    con = ws.connect(workspace)
+    try:
+        if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone():
+            raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
+        version = add_entry(con, org_id, action, target, value, note)
+    finally:
+        con.close()
+    click.echo(f"{org_id}: codebook version {version} ({action} {target!r} → {value!r})")
+
+
+ORG = click.option("--org", "org_id", required=True, help="Organisation id.")
+NOTE = click.option("--note", default="", help="Why (shown in the report's method appendix).")
+
+
+@codebook.command("show")
+@ORG
+@WORKSPACE_OPTION
+def codebook_show(org_id, workspace) -> None:
+    """List every codebook entry."""
+    from opsworkbench import workspace as ws
+    from opsworkbench.codebook import load_codebook
+
+    con = ws.connect(workspace, read_only=True)
+    try:
+        book = load_codebook(con, org_id)
+    finally:
+        con.close()
+    click.echo(f"{org_id}: codebook version {book.version}")
+    if not book.entries.empty:
+        click.echo(
+            book.entries[["version", "action", "target", "value", "note"]].to_string(index=False)
+        )
+
+
+@codebook.command("rename")
+@ORG
+@click.option("--theme", required=True, help="The theme's key terms, as listed in the report.")
+@click.option("--label", required=True)
+@NOTE
+@WORKSPACE_OPTION
+def codebook_rename(org_id, theme, label, note, workspace) -> None:
+    """Give a theme a name (carried to later waves whose theme has similar key terms)."""
+    _codebook_add(org_id, "rename", theme, label, note, workspace)
+
+
+@codebook.command("merge")
+@ORG
+@click.option(
+    "--theme", "themes", multiple=True, required=True, help="Key terms of a theme (twice or more)."
+)
+@click.option("--label", required=True)
+@NOTE
+@WORKSPACE_OPTION
+def codebook_merge(org_id, themes, label, note, workspace) -> None:
+    """Merge two or more themes under one name."""
+    _codebook_add(org_id, "merge", "||".join(themes), label, note, workspace)
+
+
+@codebook.command("override")
+@ORG
+@click.option("--text", help="An exact answer, metric or key result text.")
+@click.option("--term", help="A word or phrase.")
+@click.option(
+    "--quadrant",
+    required=True,
+    type=click.Choice(
+        ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
+    ),
+)
+@NOTE
+@WORKSPACE_OPTION
+def codebook_override(org_id, text, term, quadrant, note, workspace) -> None:
+    """Set the quadrant of a text (exact) or a term (retrains the model for this organisation)."""
+    if bool(text) == bool(term):
+        raise click.UsageError("give either --text or --term")
+    _codebook_add(org_id, "text" if text else "term", text or term, quadrant, note, workspace)
+
+
 def main() -> None:
     """Entry point: user errors print one clear line and exit 2, not a traceback."""
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from opsworkbench import workspace as ws
+from opsworkbench.codebook import Codebook, load_codebook
 from opsworkbench.diagnostics import score_metrics, score_responses
 from opsworkbench.errors import OpsWorkbenchError
 
@@ -31,6 +32,7 @@ class ReportContext:
     capabilities: pd.DataFrame
     sources: pd.DataFrame
     quarantine: pd.DataFrame
+    codebook: Codebook
 
 
 def load_context(
@@ -80,6 +82,7 @@ def load_context(
         responses = ws.table(con, "responses", org_id, wave_id)
         metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
         row = org.iloc[0]
+        codebook = load_codebook(con, org_id)
         return ReportContext(
             org_id=org_id,
             name=str(row["name"]),
@@ -90,14 +93,15 @@ def load_context(
             min_quote_size=int(row["min_quote_group_size"]),
             respondents=respondents,
             responses=responses,
-            scored=score_responses(respondents, responses),
-            metrics=score_metrics(metrics),
+            scored=score_responses(respondents, responses, codebook),
+            metrics=score_metrics(metrics, codebook),
             okrs=ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True),
             capabilities=ws.table(con, "capabilities", org_id)
             .sort_values("stage_order")
             .reset_index(drop=True),
             sources=ws.table(con, "sources", org_id),
             quarantine=ws.table(con, "quarantine", org_id),
+            codebook=codebook,
         )
     finally:
         con.close()

@@ -2,28 +2,111 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED, score_texts
+from opsworkbench.codebook import Codebook
+from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
 from opsworkbench.privacy import mask_small_groups
+from opsworkbench.themes import find_themes
 
 CORE_QUESTIONS = ["work", "success"]
 STAGES = ["measured", "reported", "incentivised"]
 
 
-def score_responses(respondents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """Core-question answers joined to their respondent's unit and scored on both axes."""
+def score_responses(
+    respondents: pd.DataFrame, responses: pd.DataFrame, codebook: Codebook | None = None
+) -> pd.DataFrame:
+    """Core-question answers joined to their respondent's unit and scored on both axes.
+
+    With a codebook, its corrections retrain the model and its text overrides win.
+    """
     core = responses[responses["question"].isin(CORE_QUESTIONS)].reset_index(drop=True)
     core = core.merge(
         respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
     )
-    return pd.concat([core, score_texts(core["text"])], axis=1)
+    return pd.concat([core, _score(core["text"], codebook)], axis=1)
 
 
-def score_metrics(metrics: pd.DataFrame) -> pd.DataFrame:
+def score_metrics(metrics: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
     """Metrics scored on name and description together."""
-    text = (metrics["name"].fillna("") + ". " + metrics["description"].fillna("")).tolist()
-    return pd.concat([metrics.reset_index(drop=True), score_texts(text)], axis=1)
+    text = metrics["name"].fillna("") + ". " + metrics["description"].fillna("")
+    return pd.concat(
+        [metrics.reset_index(drop=True), _score(text.reset_index(drop=True), codebook)], axis=1
+    )
+
+
+def _score(texts: pd.Series, codebook: Codebook | None) -> pd.DataFrame:
+    if codebook is None:
+        return score_texts(texts)
+    return codebook.apply_to_scores(texts, score_texts(texts, codebook.model()))
+
+
+def theme_summary(
+    scored: pd.DataFrame,
+    question: str,
+    *,
+    min_size: int,
+    min_quote_size: int,
+    codebook: Codebook | None = None,
+    quotes_per_theme: int = 3,
+) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Themes in one question's answers with their mean position and representative quotes.
+
+    Themes need at least ``min_size`` answers. Quotes are shown only for themes of at least
+    ``min_quote_size`` answers and only from units with at least ``min_quote_size``
+    respondents, so no quote can be traced to a small group.
+
+    Returns (themes, quotes, note).
+    """
+    answers = scored[scored["question"] == question].reset_index(drop=True)
+    found = find_themes(answers["text"], min_theme_size=min_size)
+    table, assignment = found.table, found.assignment
+    if codebook is not None:
+        table, assignment = codebook.apply_to_themes(table, assignment)
+    no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
+    if table.empty:
+        return table, no_quotes, found.note
+    answers = answers.assign(theme=assignment.to_numpy())
+    stats = (
+        answers[answers["quadrant"] != UNCLASSIFIED]
+        .groupby("theme")
+        .agg(
+            focus=("focus", "mean"),
+            result=("result", "mean"),
+            quadrant=("quadrant", lambda q: q.value_counts().idxmax()),
+        )
+    )
+    table = table.merge(stats, left_on="theme", right_index=True, how="left")
+    unit_sizes = scored.groupby("unit")["respondent_id"].nunique()
+    quotable_units = set(unit_sizes[unit_sizes >= min_quote_size].index)
+    quotes = []
+    for _, theme in table.iterrows():
+        if theme["size"] < min_quote_size:
+            continue
+        pool = answers[(answers["theme"] == theme["theme"]) & answers["unit"].isin(quotable_units)]
+        core = [t.strip() for t in theme["terms"].split(",")[:3]]
+        pattern = "|".join(re.escape(c) for c in core)
+        pool = pool[
+            pool["text"].map(normalise).str.contains(pattern)
+            & pool["text"].str.len().between(20, 220)
+        ]
+        # Prefer confident, typical-length answers; ties broken by text for determinism.
+        pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
+        pool = pool.sort_values(
+            ["confidence", "_len", "text"], ascending=[False, True, True], kind="stable"
+        )
+        for _, row in pool.drop_duplicates("text").head(quotes_per_theme).iterrows():
+            quotes.append(
+                {
+                    "theme": theme["theme"],
+                    "label": theme["label"],
+                    "quote": row["text"],
+                    "cues": row["cues"],
+                }
+            )
+    return table, pd.DataFrame(quotes, columns=no_quotes.columns), found.note
 
 
 def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -1,179 +1,268 @@
-"""Score texts on the two axes (focus: internal↔external, result: output↔outcome)."""
+"""The orientation engine: place texts on focus (internal↔external) and result (output↔outcome)."""
 
 from __future__ import annotations
 
-import math
+import functools
 import re
 from collections.abc import Iterable
+from importlib import resources
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion
 
-QUADRANTS = ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
-UNCLASSIFIED = "unclassified"
-COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
+from opsworkbench.lexicon import (
+    _FOCUS,
+    _RESULT,
+    COLUMNS,
+    QUADRANTS,
+    UNCLASSIFIED,
+    CueCounts,
+    is_non_answer,
+)
 
-NON_ANSWERS = {
-    "",
-    "n/a",
-    "na",
-    "n.a.",
-    "none",
-    "nothing",
-    "-",
-    "--",
-    ".",
-    "?",
-    "??",
-    "x",
-    "no comment",
-    "don't know",
-    "dont know",
-    "do not know",
-    "not sure",
-    "idk",
-    "same as above",
-    "as above",
-    "see above",
-    "same",
-    "no idea",
-    "pass",
-    "nil",
-    "tbc",
-    "prefer not to say",
-}
-
-# (pattern, weight). Positive weight pushes towards external / outcome, negative towards
-# internal / output. Patterns match on lower-cased text with word boundaries.
-FOCUS_CUES = [
-    (r"customers?'?s?|clients?|patients?|citizens?|cardholders?|policyholders?|claimants?", 1.0),
-    (
-        r"members? of the public|the public|communit(?:y|ies)|residents?|families|family|people|"
-        r"mums?|babies|parents|pupils|students|consumers?|passengers?|tenants?|households?",
-        0.8,
-    ),
-    (
-        r"merchants?|small business(?:es)?|café owner|users? (?:of|on) our|their (?:homes?|lives|money|spending)",
-        0.8,
-    ),
-    (r"brokers?|someone|everyone we", 0.4),
-    (
-        r"queue|backlog|inbox|batch|tickets?|servers?|system|cmdb|licen[cs]es?|rotas?|paperwork|"
-        r"records?|post|forms?|files?|sla|kpis?|targets?|budget|costs?|margin|ratio|spend|reserves?",
-        -0.7,
-    ),
-    (
-        r"team|department|internal|colleagues|staff|management|the business|company|trust|our numbers|"
-        r"productivity|efficien\w*|throughput|utili[sz]ation|compliance|process(?:es|ing)?|finance",
-        -0.6,
-    ),
-]
-RESULT_CUES = [
-    (
-        r"so that|so they|able to|helps? (?:them|people|customers|patients)|help \w+ (?:get|feel|stay|live|manage|avoid|understand)",
-        1.0,
-    ),
-    (
-        r"recover\w*|safe(?:ly)?|well(?:being)?|independen\w*|in control|feel\w*|felt|confiden\w*|"
-        r"better|healthier|back (?:in|into|to|on)|readmi\w*|complications?|harm|outcomes?",
-        1.0,
-    ),
-    (
-        r"(?:do not|don'?t|doesn'?t|not|never) (?:have|need|needing|having) to|no need to|without needing",
-        1.6,
-    ),
-    (
-        r"avoid\w*|fewer|prevent\w*|without (?:stress|having)|"
-        r"sticking with|renew\w*|retention|loyal\w*|trust us|satisf\w*|effort|understood|understand\w*",
-        0.8,
-    ),
-    (
-        r"margin|profit\w*|revenue|growth|loss(?:es)? ratio|combined ratio|write-?offs?|fraud losses|"
-        r"cost (?:per|of|as)|costs? (?:going )?down|lower (?:run )?costs?|value|fines?|market share|leakage",
-        0.7,
-    ),
-    (
-        r"process\w*|clos(?:e|ed|ing)|handl\w*|answer\w*|calls?|tickets?|per (?:day|week|month|hour|shift)|"
-        r"a day|a week|number of|count|volumes?|throughput|within (?:sla|\d+)|on time|on schedule|sla",
-        -0.9,
-    ),
-    (
-        r"key|keyed|index\w*|run (?:the|daily)|update\w*|deploy\w*|releases?|patch\w*|build\w*|"
-        r"complet\w*|deliver\w*|produc\w*|issu\w*|scan\w*|visits?|appointments?|reports?|dashboards?|"
-        r"uptime|backlog|queue|clear\w*|do the|done|finished|workload|reconcil\w*|chase\w*|book\w*",
-        -0.7,
-    ),
+__all__ = [
+    "COLUMNS",
+    "QUADRANTS",
+    "UNCLASSIFIED",
+    "OrientationModel",
+    "default_model",
+    "is_non_answer",
+    "load_corpus",
+    "quadrant_of",
+    "score_texts",
 ]
 
-
-def _compile(cues):
-    return [(re.compile(rf"\b(?:{p})\b"), w) for p, w in cues]
-
-
-_FOCUS = _compile(FOCUS_CUES)
-_RESULT = _compile(RESULT_CUES)
+AXES = {"focus": ("internal", "external"), "result": ("output", "outcome")}
+_CUE_PATTERNS = [p for p, _ in _FOCUS] + [p for p, _ in _RESULT]
 
 
-def is_non_answer(text: object) -> bool:
-    """True for blanks and answers that carry no content ("n/a", "-", "same as above")."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return True
-    norm = re.sub(r"\s+", " ", str(text)).strip().lower().rstrip(".!")
-    return norm in NON_ANSWERS or not re.search(r"[a-z]{2}", norm)
+def normalise(text: str) -> str:
+    """Lower-case, numbers to ``0`` and currency/percent signs to words, so '45 claims' ~ '80 claims'."""
+    text = str(text).lower().replace("%", " percent ")
+    text = re.sub(r"[£$€]", " money ", text)
+    return re.sub(r"\d+(?:[.,]\d+)*", "0", text)
 
 
-def _axis(text: str, cues) -> tuple[float, float, list[str]]:
-    pos = neg = 0.0
-    hits = []
-    for pattern, weight in cues:
-        for m in pattern.finditer(text):
-            hits.append(m.group())
-            if weight > 0:
-                pos += weight
+def _readable(cue: str) -> bool:
+    """Cues worth showing a reader: not only stop words or number placeholders."""
+    return any(t not in ENGLISH_STOP_WORDS and t != "0" for t in cue.split())
+
+
+def quadrant_of(focus: float, result: float) -> str:
+    """The quadrant for a position (0 counts as internal / output: silence is not a customer)."""
+    return {
+        (False, False): "factory_floor",
+        (True, False): "customer_activity",
+        (True, True): "customer_outcome",
+        (False, True): "business_result",
+    }[(focus > 0, result > 0)]
+
+
+def load_corpus() -> pd.DataFrame:
+    """The labelled corpus shipped with the package (text, kind, sector, focus, result, hard_case)."""
+    with resources.files("opsworkbench.data").joinpath("corpus.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+class OrientationModel(ClassifierMixin, BaseEstimator):
+    """Two calibrated linear classifiers over word n-grams and lexicon cue counts.
+
+    Parameters
+    ----------
+    C : float
+        Inverse regularisation strength of the logistic regressions.
+    ngram_range : tuple
+        Word n-gram range of the TF-IDF features.
+    lexicon : bool
+        Add counts of the cue lexicon's word groups as features (helps on unseen wording).
+    calibrate : bool
+        Calibrate probabilities with Platt scaling on out-of-fold predictions.
+    random_state : int
+        Seed for the cross-validation splits used in calibration.
+    """
+
+    def __init__(self, C=4.0, ngram_range=(1, 2), lexicon=True, calibrate=True, random_state=0):
+        self.C = C
+        self.ngram_range = ngram_range
+        self.lexicon = lexicon
+        self.calibrate = calibrate
+        self.random_state = random_state
+
+    def _features(self) -> FeatureUnion:
+        words = TfidfVectorizer(
+            preprocessor=normalise,
+            ngram_range=self.ngram_range,
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b\w[\w'-]*\b",
+        )
+        parts = [("words", words)] + ([("cues", CueCounts())] if self.lexicon else [])
+        return FeatureUnion(parts)
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit on texts ``X`` and labels ``y`` (frame with ``focus`` and ``result`` columns)."""
+        X = [str(t) for t in X]
+        y = pd.DataFrame(y).reset_index(drop=True)
+        self.features_ = self._features().fit(X)
+        F = self.features_.transform(X)
+        self.classifiers_ = {}
+        for axis, (_, positive) in AXES.items():
+            target = (y[axis] == positive).astype(int).to_numpy()
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+            if self.calibrate:
+                folds = StratifiedKFold(5, shuffle=True, random_state=self.random_state)
+                clf = CalibratedClassifierCV(lr, method="sigmoid", cv=folds, ensemble=False)
             else:
-                neg -= weight
-    evidence = pos + neg
-    score = (pos - neg) / (evidence + 0.5)
-    return score, evidence, hits
+                clf = lr
+            self.classifiers_[axis] = clf.fit(F, target, sample_weight=sample_weight)
+        self.classes_ = np.array(QUADRANTS)
+        return self
+
+    def _linear(self, axis: str) -> LogisticRegression:
+        clf = self.classifiers_[axis]
+        return clf.calibrated_classifiers_[0].estimator if self.calibrate else clf
+
+    def predict_axes(self, X) -> pd.DataFrame:
+        """Probability of ``external`` and of ``outcome`` for each text."""
+        F = self.features_.transform([str(t) for t in X])
+        return pd.DataFrame(
+            {axis: clf.predict_proba(F)[:, 1] for axis, clf in self.classifiers_.items()}
+        )
+
+    def predict(self, X) -> np.ndarray:
+        p = self.predict_axes(X)
+        return np.array(
+            [quadrant_of(f - 0.5, r - 0.5) for f, r in zip(p["focus"], p["result"], strict=True)]
+        )
+
+    def explain(self, X, top: int = 3) -> list[str]:
+        """Per text, the words that pushed each axis towards the side it landed on.
+
+        Contributions are exact for the linear model: feature value × coefficient.
+        """
+        X = [str(t) for t in X]
+        F = self.features_.transform(X).tocsr()
+        names = self.features_.get_feature_names_out()
+        probs = self.predict_axes(X)
+        out = []
+        for i, text in enumerate(X):
+            row = F.getrow(i)
+            parts = []
+            for axis, (negative, positive) in AXES.items():
+                contrib = row.data * self._linear(axis).coef_[0][row.indices]
+                side = 1 if probs.at[i, axis] >= 0.5 else -1
+                order = np.argsort(-contrib * side)
+                words = []
+                for k in order:
+                    if contrib[k] * side <= 0 or len(words) >= top:
+                        break
+                    word = self._cue_text(names[row.indices[k]], text)
+                    if _readable(word):
+                        words.append(word)
+                if words:
+                    parts.append(
+                        f"{positive if side > 0 else negative}: {', '.join(dict.fromkeys(words))}"
+                    )
+            out.append("; ".join(parts))
+        return out
+
+    @staticmethod
+    def _cue_text(feature: str, text: str) -> str:
+        kind, _, name = feature.partition("__")
+        if kind == "cues":  # show the words the lexicon group matched in this text
+            index = int(re.sub(r"\D", "", name)) + (0 if name.startswith("focus") else len(_FOCUS))
+            found = _CUE_PATTERNS[index].findall(text.lower())
+            return found[0] if found else name
+        return name
+
+    def score(self, X, y=None):
+        """Mean quadrant accuracy (scikit-learn convention) against ``y``'s focus/result labels."""
+        y = pd.DataFrame(y).reset_index(drop=True)
+        truth = [
+            quadrant_of(f == "external", r == "outcome")
+            for f, r in zip(y["focus"], y["result"], strict=True)
+        ]
+        return float(np.mean(self.predict(X) == np.array(truth)))
+
+    def score_texts(self, texts: Iterable[str], *, explain: bool = True) -> pd.DataFrame:
+        """Scores for every text; see :func:`score_texts`."""
+        texts = list(texts)
+        out = pd.DataFrame(
+            {
+                "focus": np.nan,
+                "result": np.nan,
+                "quadrant": UNCLASSIFIED,
+                "confidence": 0.0,
+                "cues": "",
+            },
+            index=range(len(texts)),
+        )
+        keep = [i for i, t in enumerate(texts) if not is_non_answer(t)]
+        if keep:
+            subset = [str(texts[i]) for i in keep]
+            p = self.predict_axes(subset)
+            focus, result = (2 * p["focus"] - 1).round(4), (2 * p["result"] - 1).round(4)
+            conf = np.maximum(p["focus"], 1 - p["focus"]) * np.maximum(p["result"], 1 - p["result"])
+            out.loc[keep, "focus"] = focus.to_numpy()
+            out.loc[keep, "result"] = result.to_numpy()
+            out.loc[keep, "quadrant"] = [
+                quadrant_of(f, r) for f, r in zip(focus, result, strict=True)
+            ]
+            out.loc[keep, "confidence"] = conf.round(4).to_numpy()
+            if explain:
+                out.loc[keep, "cues"] = self.explain(subset)
+        return out[COLUMNS]
 
 
-def score_texts(texts: Iterable[str]) -> pd.DataFrame:
+def train(extra: pd.DataFrame | None = None, **params) -> OrientationModel:
+    """Fit a model on the shipped corpus plus optional analyst corrections.
+
+    ``extra`` has columns text, focus, result and optionally weight (default 3: a correction
+    counts more than one corpus statement).
+    """
+    corpus = load_corpus()[["text", "focus", "result"]].assign(weight=1.0)
+    if extra is not None and len(extra):
+        extra = extra.assign(weight=extra.get("weight", 3.0))
+        corpus = pd.concat(
+            [corpus, extra[["text", "focus", "result", "weight"]]], ignore_index=True
+        )
+    return OrientationModel(**params).fit(
+        corpus["text"], corpus[["focus", "result"]], sample_weight=corpus["weight"].to_numpy()
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> OrientationModel:
+    """The model trained on the shipped corpus (trained once per process, in about a second)."""
+    return train()
+
+
+def score_texts(
+    texts: Iterable[str], model: OrientationModel | None = None, *, explain: bool = True
+) -> pd.DataFrame:
     """Score each text on both axes.
 
     Parameters
     ----------
     texts : iterable of str
         Free texts (answers, metric names, key results).
+    model : OrientationModel, optional
+        Defaults to :func:`default_model`.
+    explain : bool
+        Fill ``cues`` (slower; switch off for bulk scoring that needs no explanation).
 
     Returns
     -------
     DataFrame
-        One row per text, in order: ``focus`` and ``result`` in [-1, 1], ``quadrant`` (one of
-        ``QUADRANTS`` or ``"unclassified"``), ``confidence`` in [0, 1] and ``cues`` (the
-        words that moved the scores, ``;``-separated).
+        One row per text, in order: ``focus`` and ``result`` in [-1, 1] (2·p − 1 of the
+        calibrated probabilities of external and outcome), ``quadrant`` (one of ``QUADRANTS``
+        or ``"unclassified"`` for non-answers), ``confidence`` (calibrated probability of the
+        quadrant) and ``cues`` (the words that pushed each axis, e.g. ``"external: patients;
+        outcome: recover"``).
     """
-    rows = []
-    for text in texts:
-        if is_non_answer(text):
-            rows.append((np.nan, np.nan, UNCLASSIFIED, 0.0, ""))
-            continue
-        low = str(text).lower()
-        focus, f_ev, f_hits = _axis(low, _FOCUS)
-        result, r_ev, r_hits = _axis(low, _RESULT)
-        # No mention of anyone outside the organisation reads as internal; no change in
-        # anyone's situation reads as output: that is how the method treats silence.
-        external, outcome = focus > 0, result > 0
-        quadrant = {
-            (False, False): "factory_floor",
-            (True, False): "customer_activity",
-            (True, True): "customer_outcome",
-            (False, True): "business_result",
-        }[(external, outcome)]
-        strength = min(1 - math.exp(-f_ev), 1 - math.exp(-r_ev)) * 0.5 + 0.5 * min(
-            abs(focus), abs(result)
-        )
-        cues = "; ".join(dict.fromkeys(f_hits + r_hits))
-        rows.append(
-            (round(focus, 4), round(result, 4), quadrant, round(0.25 + 0.75 * strength, 4), cues)
-        )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return (model or default_model()).score_texts(texts, explain=explain)

@@ -141,3 +141,50 @@ def metric_table(metrics: pd.DataFrame) -> str:
     return table(
         shown, formats={**tick, "incentive_weight": lambda v: "" if not v or pd.isna(v) else pct(v)}
     )
+
+
+def themes(found: pd.DataFrame, quotes: pd.DataFrame, note: str, min_quote_size: int) -> str:
+    """Theme table and, per theme, representative quotes with the words that placed them."""
+    if found.empty:
+        return f"<p class='ow-note'>No themes shown: {escape(note)}.</p>"
+    shown = found.assign(quadrant=found["quadrant"].map(QUADRANT_LABELS))[
+        ["label", "size", "share", "focus", "result", "quadrant", "terms"]
+    ]
+    signed = {
+        c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")
+    }
+    html = table(
+        shown.rename(
+            columns={"size": "answers", "quadrant": "most common quadrant", "terms": "key terms"}
+        ),
+        formats={"share": pct, **signed},
+    )
+    if quotes.empty:
+        return html + (
+            f"<p class='ow-note'>No quotes: themes with fewer than {min_quote_size} "
+            "answers, and answers from units that small, are never quoted.</p>"
+        )
+    for label, group in quotes.groupby("label", sort=False):
+        items = "".join(
+            f"<li><q>{escape(q)}</q> <span class='ow-cues'>{escape(c)}</span></li>"
+            for q, c in zip(group["quote"], group["cues"], strict=True)
+        )
+        html += f"<h4>{escape(label)}</h4><ul class='ow-quotes'>{items}</ul>"
+    return html
+
+
+def method(ctx, corpus_size: int) -> str:
+    """How texts were scored and which analyst corrections (codebook) were applied."""
+    book = ctx.codebook
+    html = (
+        f"<p>Texts are scored by a calibrated linear model (word n-grams and cue-word groups) "
+        f"trained on {corpus_size} labelled statements from many sectors"
+        f"{' plus this organisation’s codebook corrections' if not book.training_rows().empty else ''}. "
+        f"Focus and result run from −1 to +1; confidence is the calibrated probability of the "
+        f"quadrant. Scores are shown for groups of at least {ctx.min_size} people; quotes only for "
+        f"groups of at least {ctx.min_quote_size}.</p>"
+    )
+    if book.entries.empty:
+        return html + "<p>Codebook: no analyst corrections yet (version 0).</p>"
+    entries = book.entries[["version", "action", "target", "value", "note"]]
+    return html + f"<p>Codebook version {book.version}:</p>" + table(entries)

@@ -44,6 +44,9 @@ CREATE TABLE IF NOT EXISTS okrs (
 CREATE TABLE IF NOT EXISTS capabilities (
     org_id VARCHAR, capability_id VARCHAR, name VARCHAR, stage_order INTEGER, units VARCHAR[],
     source_row INTEGER, PRIMARY KEY (org_id, capability_id));
+CREATE TABLE IF NOT EXISTS codebook (
+    org_id VARCHAR, version INTEGER, created_at TIMESTAMP, action VARCHAR, target VARCHAR,
+    value VARCHAR, note VARCHAR, PRIMARY KEY (org_id, version));
 CREATE TABLE IF NOT EXISTS quarantine (
     org_id VARCHAR, source_file VARCHAR, row_number INTEGER, reason VARCHAR, raw VARCHAR);
 """

@@ -17,7 +17,7 @@ def test_quadrant_map_drops_suppressed_units_and_fixes_axes():
     points = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "circle"][0]
     assert points["encoding"]["x"]["scale"]["domain"] == [-1, 1]
     values = spec["datasets"][points["data"]["name"]]
-    assert [v["unit"] for v in values] == ["A"]
+    assert [v["name"] for v in values] == ["A"]
 
 
 def test_quadrant_bars_use_fixed_quadrant_colours():

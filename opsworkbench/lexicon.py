@@ -1,0 +1,205 @@
+"""Cue-word lexicon: features for the orientation model and the keyword baseline."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+QUADRANTS = ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
+UNCLASSIFIED = "unclassified"
+COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
+
+NON_ANSWERS = {
+    "",
+    "n/a",
+    "na",
+    "n.a.",
+    "none",
+    "nothing",
+    "-",
+    "--",
+    ".",
+    "?",
+    "??",
+    "x",
+    "no comment",
+    "don't know",
+    "dont know",
+    "do not know",
+    "not sure",
+    "idk",
+    "same as above",
+    "as above",
+    "see above",
+    "same",
+    "no idea",
+    "pass",
+    "nil",
+    "tbc",
+    "prefer not to say",
+}
+
+# (pattern, weight). Positive weight pushes towards external / outcome, negative towards
+# internal / output. Patterns match on lower-cased text with word boundaries.
+FOCUS_CUES = [
+    (r"customers?'?s?|clients?|patients?|citizens?|cardholders?|policyholders?|claimants?", 1.0),
+    (
+        r"members? of the public|the public|communit(?:y|ies)|residents?|families|family|people|"
+        r"mums?|babies|parents|pupils|students|consumers?|passengers?|tenants?|households?",
+        0.8,
+    ),
+    (
+        r"merchants?|small business(?:es)?|café owner|users? (?:of|on) our|their (?:homes?|lives|money|spending)",
+        0.8,
+    ),
+    (r"brokers?|someone|everyone we", 0.4),
+    (
+        r"queue|backlog|inbox|batch|tickets?|servers?|system|cmdb|licen[cs]es?|rotas?|paperwork|"
+        r"records?|post|forms?|files?|sla|kpis?|targets?|budget|costs?|margin|ratio|spend|reserves?",
+        -0.7,
+    ),
+    (
+        r"team|department|internal|colleagues|staff|management|the business|company|trust|our numbers|"
+        r"productivity|efficien\w*|throughput|utili[sz]ation|compliance|process(?:es|ing)?|finance",
+        -0.6,
+    ),
+]
+RESULT_CUES = [
+    (
+        r"so that|so they|able to|helps? (?:them|people|customers|patients)|help \w+ (?:get|feel|stay|live|manage|avoid|understand)",
+        1.0,
+    ),
+    (
+        r"recover\w*|safe(?:ly)?|well(?:being)?|independen\w*|in control|feel\w*|felt|confiden\w*|"
+        r"better|healthier|back (?:in|into|to|on)|readmi\w*|complications?|harm|outcomes?",
+        1.0,
+    ),
+    (
+        r"(?:do not|don'?t|doesn'?t|not|never) (?:have|need|needing|having) to|no need to|without needing",
+        1.6,
+    ),
+    (
+        r"avoid\w*|fewer|prevent\w*|without (?:stress|having)|"
+        r"sticking with|renew\w*|retention|loyal\w*|trust us|satisf\w*|effort|understood|understand\w*",
+        0.8,
+    ),
+    (
+        r"margin|profit\w*|revenue|growth|loss(?:es)? ratio|combined ratio|write-?offs?|fraud losses|"
+        r"cost (?:per|of|as)|costs? (?:going )?down|lower (?:run )?costs?|value|fines?|market share|leakage",
+        0.7,
+    ),
+    (
+        r"process\w*|clos(?:e|ed|ing)|handl\w*|answer\w*|calls?|tickets?|per (?:day|week|month|hour|shift)|"
+        r"a day|a week|number of|count|volumes?|throughput|within (?:sla|\d+)|on time|on schedule|sla",
+        -0.9,
+    ),
+    (
+        r"key|keyed|index\w*|run (?:the|daily)|update\w*|deploy\w*|releases?|patch\w*|build\w*|"
+        r"complet\w*|deliver\w*|produc\w*|issu\w*|scan\w*|visits?|appointments?|reports?|dashboards?|"
+        r"uptime|backlog|queue|clear\w*|do the|done|finished|workload|reconcil\w*|chase\w*|book\w*",
+        -0.7,
+    ),
+]
+
+
+def _compile(cues):
+    return [(re.compile(rf"\b(?:{p})\b"), w) for p, w in cues]
+
+
+_FOCUS = _compile(FOCUS_CUES)
+_RESULT = _compile(RESULT_CUES)
+CUE_GROUPS = [("focus", i, w) for i, (_, w) in enumerate(FOCUS_CUES)] + [
+    ("result", i, w) for i, (_, w) in enumerate(RESULT_CUES)
+]
+
+
+class CueCounts(TransformerMixin, BaseEstimator):
+    """Counts of each lexicon cue group per text (stateless; a scikit-learn transformer)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        rows, cols, vals = [], [], []
+        patterns = [p for p, _ in _FOCUS] + [p for p, _ in _RESULT]
+        for i, text in enumerate(X):
+            low = str(text).lower()
+            for j, pattern in enumerate(patterns):
+                n = len(pattern.findall(low))
+                if n:
+                    rows.append(i), cols.append(j), vals.append(np.log1p(n))
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(X), len(patterns)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"{axis}{k}" for axis, k, _ in CUE_GROUPS], dtype=object)
+
+
+def is_non_answer(text: object) -> bool:
+    """True for blanks and answers that carry no content ("n/a", "-", "same as above")."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return True
+    norm = re.sub(r"\s+", " ", str(text)).strip().lower().rstrip(".!")
+    return norm in NON_ANSWERS or not re.search(r"[a-z]{2}", norm)
+
+
+def _axis(text: str, cues) -> tuple[float, float, list[str]]:
+    pos = neg = 0.0
+    hits = []
+    for pattern, weight in cues:
+        for m in pattern.finditer(text):
+            hits.append(m.group())
+            if weight > 0:
+                pos += weight
+            else:
+                neg -= weight
+    evidence = pos + neg
+    score = (pos - neg) / (evidence + 0.5)
+    return score, evidence, hits
+
+
+def keyword_scores(texts: Iterable[str]) -> pd.DataFrame:
+    """Keyword baseline: score each text on both axes from the cue lexicon alone.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Free texts (answers, metric names, key results).
+
+    Returns
+    -------
+    DataFrame
+        One row per text, in order: ``focus`` and ``result`` in [-1, 1], ``quadrant`` (one of
+        ``QUADRANTS`` or ``"unclassified"``), ``confidence`` in [0, 1] and ``cues`` (the
+        words that moved the scores, ``;``-separated).
+    """
+    rows = []
+    for text in texts:
+        if is_non_answer(text):
+            rows.append((np.nan, np.nan, UNCLASSIFIED, 0.0, ""))
+            continue
+        low = str(text).lower()
+        focus, f_ev, f_hits = _axis(low, _FOCUS)
+        result, r_ev, r_hits = _axis(low, _RESULT)
+        # No mention of anyone outside the organisation reads as internal; no change in
+        # anyone's situation reads as output: that is how the method treats silence.
+        external, outcome = focus > 0, result > 0
+        quadrant = {
+            (False, False): "factory_floor",
+            (True, False): "customer_activity",
+            (True, True): "customer_outcome",
+            (False, True): "business_result",
+        }[(external, outcome)]
+        strength = min(1 - math.exp(-f_ev), 1 - math.exp(-r_ev)) * 0.5 + 0.5 * min(
+            abs(focus), abs(result)
+        )
+        cues = "; ".join(dict.fromkeys(f_hits + r_hits))
+        rows.append(
+            (round(focus, 4), round(result, 4), quadrant, round(0.25 + 0.75 * strength, 4), cues)
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
