@@ -36,6 +36,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/engine.py
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)

@@ -37,6 +37,12 @@ def use_offline_charts() -> None:
     alt.renderers.enable("svg")
 
 
+def message_chart(text: str) -> alt.Chart:
+    """A chart-sized note, for sections whose data is empty."""
+    data = pd.DataFrame({"t": [text]})
+    return alt.Chart(data).mark_text(fontSize=14, color="#777").encode(text="t:N").properties(width=560, height=40)
+
+
 def _quadrant_colour(title: str = "Quadrant") -> alt.Color:
     return alt.Color(
         "quadrant_label:N",
@@ -61,6 +67,8 @@ def quadrant_map(
     ``frame`` has columns ``label``, focus, result, quadrant and ``size``; rows with a blank
     position (suppressed groups) are left out.
     """
+    if frame.empty or frame[["focus", "result"]].isna().all().all():
+        return message_chart("Nothing to place: no group is large enough")
     data = _label(
         frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"})
     )

@@ -67,7 +67,7 @@ def theme_summary(
         table, assignment = codebook.apply_to_themes(table, assignment)
     no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
     if table.empty:
-        return table, no_quotes, found.note
+        return table.assign(focus=None, result=None, quadrant=None), no_quotes, found.note
     answers = answers.assign(theme=assignment.to_numpy())
     stats = (
         answers[answers["quadrant"] != UNCLASSIFIED]

@@ -84,6 +84,12 @@ RESULT_CUES = [
         r"(?:do not|don'?t|doesn'?t|not|never) (?:have|need|needing|having) to|no need to|without needing",
         1.6,
     ),
+    (  # how measurement phrases a change in people's situation
+        r"(?:rate|proportion|percentage|share|prevalence|incidence) of [\w\s-]*?"
+        r"(?:who|with|using|that|in work|in paid|living|able)|prevalence|incidence|mortality|morbidity|"
+        r"literacy|yields?|adoption|access to|coverage of|income|reoffend\w*|belong\w*|seriously injured",
+        0.9,
+    ),
     (
         r"avoid\w*|fewer|prevent\w*|without (?:stress|having)|"
         r"sticking with|renew\w*|retention|loyal\w*|trust us|satisf\w*|effort|understood|understand\w*",
@@ -98,6 +104,12 @@ RESULT_CUES = [
         r"process\w*|clos(?:e|ed|ing)|handl\w*|answer\w*|calls?|tickets?|per (?:day|week|month|hour|shift)|"
         r"a day|a week|number of|count|volumes?|throughput|within (?:sla|\d+)|on time|on schedule|sla",
         -0.9,
+    ),
+    (  # how measurement counts things delivered
+        r"trained|constructed|built|distributed|established|installed|rehabilitated|procured|"
+        r"conducted|held|disseminated|deployed|awarded|registered|serviced|advertised|assessed|"
+        r"broadcast|# of",
+        -0.8,
     ),
     (
         r"key|keyed|index\w*|run (?:the|daily)|update\w*|deploy\w*|releases?|patch\w*|build\w*|"

@@ -187,7 +187,7 @@ def _find_themes(texts, min_theme_size, max_themes, selection_sample, random_sta
     Xs = X[rows]
     binary = (Xs > 0).astype(float)
     scored = []
-    for k in range(2, min(max_themes, len(valid) // min_theme_size) + 1):
+    for k in range(2, min(max_themes, len(valid) // min_theme_size, *Xs.shape) + 1):
         nmf = NMF(k, init="nndsvda", random_state=random_state, max_iter=400).fit(Xs)
         H = nmf.components_
         theme_of = np.asarray(nmf.transform(Xs).argmax(axis=1)).ravel()
@@ -202,7 +202,11 @@ def _find_themes(texts, min_theme_size, max_themes, selection_sample, random_sta
     if scored:
         values = np.array([c for _, c in scored])
         smooth = np.array([values[max(i - 1, 0) : i + 2].mean() for i in range(len(values))])
-        reachable = [k for (k, _), c in zip(scored, smooth, strict=True) if c >= smooth.max() - COHERENCE_TOLERANCE]
+        reachable = [
+            k
+            for (k, _), c in zip(scored, smooth, strict=True)
+            if c >= smooth.max() - COHERENCE_TOLERANCE
+        ]
         best = (float(smooth.max()), max(reachable))
     if best is None:
         return Themes(

@@ -5,7 +5,13 @@ from click.testing import CliRunner
 from opsworkbench import InputError, classify_file, evaluate_file
 from opsworkbench.cli import cli
 
-TEXTS = ["I process claims", "Patients get home safely", "n/a", "Margin up 3 points", "Handle 80 customer calls a day"]
+TEXTS = [
+    "I process claims",
+    "Patients get home safely",
+    "n/a",
+    "Margin up 3 points",
+    "Handle 80 customer calls a day",
+]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -14,12 +20,26 @@ def test_classify_cli_keeps_every_row_and_column(tmp_path, suffix):
     frame = pd.DataFrame({"id": range(len(TEXTS)), "answer": TEXTS, "extra": "x"})
     frame.to_csv(source, index=False) if suffix == ".csv" else frame.to_excel(source, index=False)
     out = tmp_path / f"out{suffix}"
-    result = CliRunner().invoke(cli, ["classify", str(source), "--text-column", "answer", "-o", str(out), "--chunk-size", "2"])
+    result = CliRunner().invoke(
+        cli,
+        ["classify", str(source), "--text-column", "answer", "-o", str(out), "--chunk-size", "2"],
+    )
     assert result.exit_code == 0, result.output
     back = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)
-    assert list(back.columns) == ["id", "answer", "extra", "focus", "result", "quadrant", "confidence", "cues"]
+    assert list(back.columns) == [
+        "id",
+        "answer",
+        "extra",
+        "focus",
+        "result",
+        "quadrant",
+        "confidence",
+        "cues",
+    ]
     assert back["id"].tolist() == list(range(len(TEXTS)))
-    assert back.quadrant.tolist()[2] == "unclassified" and back.quadrant.tolist()[0] == "factory_floor"
+    assert (
+        back.quadrant.tolist()[2] == "unclassified" and back.quadrant.tolist()[0] == "factory_floor"
+    )
 
 
 def test_classify_names_a_missing_column_and_writes_nothing(tmp_path):
@@ -32,8 +52,17 @@ def test_classify_names_a_missing_column_and_writes_nothing(tmp_path):
 
 def test_evaluate_file_accepts_label_spellings(tmp_path):
     path = tmp_path / "labelled.csv"
-    pd.DataFrame({"t": ["Number of nets distributed", "Fewer children sick with malaria", "Nurses trained"],
-                  "r": ["Output", "outcome", "-1"], "f": ["internal", "external", "ext"]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "t": [
+                "Number of nets distributed",
+                "Fewer children sick with malaria",
+                "Nurses trained",
+            ],
+            "r": ["Output", "outcome", "-1"],
+            "f": ["internal", "external", "ext"],
+        }
+    ).to_csv(path, index=False)
     report = evaluate_file(path, "t", result_column="r", focus_column="f")
     assert report["result"]["n"] == 3 and 0 <= report["result"]["macro_f1"] <= 1
     pd.DataFrame({"t": ["x"], "r": ["maybe"]}).to_csv(path, index=False)

@@ -8,7 +8,13 @@ from opsworkbench.orientation import COLUMNS, is_non_answer, train
 
 
 def test_contract_one_row_per_text_in_range():
-    texts = ["I process claims", "Patients get home safely", "n/a", "", "Operating margin up 3 points"]
+    texts = [
+        "I process claims",
+        "Patients get home safely",
+        "n/a",
+        "",
+        "Operating margin up 3 points",
+    ]
     scores = score_texts(texts)
     assert list(scores.columns) == COLUMNS and len(scores) == len(texts)
     classified = scores[scores.quadrant != "unclassified"]
@@ -33,21 +39,26 @@ def test_training_is_deterministic():
     pd.testing.assert_frame_equal(a, b)
 
 
-@pytest.mark.parametrize("text", ["n/a", "N/A", "-", "don't know", "Same as above.", "?", "", None, np.nan, "..."])
+@pytest.mark.parametrize(
+    "text", ["n/a", "N/A", "-", "don't know", "Same as above.", "?", "", None, np.nan, "..."]
+)
 def test_non_answers_are_unclassified(text):
     assert is_non_answer(text)
     row = score_texts([text]).iloc[0]
     assert row.quadrant == "unclassified" and np.isnan(row.focus) and row.confidence == 0
 
 
-@pytest.mark.parametrize("text, quadrant", [
-    ("clear my queue before 5pm", "factory_floor"),
-    ("customers don't have to call back", "customer_outcome"),
-    ("handle 80 customer calls a day", "customer_activity"),
-    ("operating margin up 3 points", "business_result"),
-    ("Patients going home safely and not coming back in", "customer_outcome"),
-    ("Number of invoices processed per week", "factory_floor"),
-])
+@pytest.mark.parametrize(
+    "text, quadrant",
+    [
+        ("clear my queue before 5pm", "factory_floor"),
+        ("customers don't have to call back", "customer_outcome"),
+        ("handle 80 customer calls a day", "customer_activity"),
+        ("operating margin up 3 points", "business_result"),
+        ("Patients going home safely and not coming back in", "customer_outcome"),
+        ("Number of invoices processed per week", "factory_floor"),
+    ],
+)
 def test_design_examples_and_unseen_wording(text, quadrant):
     assert score_texts([text]).quadrant[0] == quadrant
 
@@ -60,5 +71,7 @@ def test_cues_name_the_words_behind_each_axis():
 
 
 def test_confidence_is_lower_for_mixed_answers():
-    clear, mixed = score_texts(["I process claims and clear the queue", "I answer calls so customers are safe"]).confidence
+    clear, mixed = score_texts(
+        ["I process claims and clear the queue", "I answer calls so customers are safe"]
+    ).confidence
     assert clear > mixed

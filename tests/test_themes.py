@@ -2,12 +2,30 @@ import pandas as pd
 
 from opsworkbench import find_themes
 
-QUEUE = ["clear the queue by friday", "queue cleared and backlog gone", "no backlog in the queue", "the queue is empty by friday",
-         "backlog under control, queue clear", "queue clear before the weekend"]
-PATIENTS = ["patients recover and go home", "patients going home safely", "patients recover well at home",
-            "patients home and not readmitted", "patients recover without harm", "patients feel better going home"]
-COST = ["cost per claim down", "lower cost per claim", "cost down against budget", "budget met and cost down",
-        "cost per claim below budget", "department cost within budget"]
+QUEUE = [
+    "clear the queue by friday",
+    "queue cleared and backlog gone",
+    "no backlog in the queue",
+    "the queue is empty by friday",
+    "backlog under control, queue clear",
+    "queue clear before the weekend",
+]
+PATIENTS = [
+    "patients recover and go home",
+    "patients going home safely",
+    "patients recover well at home",
+    "patients home and not readmitted",
+    "patients recover without harm",
+    "patients feel better going home",
+]
+COST = [
+    "cost per claim down",
+    "lower cost per claim",
+    "cost down against budget",
+    "budget met and cost down",
+    "cost per claim below budget",
+    "department cost within budget",
+]
 
 
 def test_clear_themes_are_found_and_labelled():
@@ -42,3 +60,9 @@ def test_same_input_same_themes():
     a, b = find_themes(texts), find_themes(texts)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert a.assignment.equals(b.assignment)
+
+
+def test_tiny_vocabulary_does_not_crash():
+    texts = pd.Series(["I process orders"] * 20 + ["happy customers"] * 20)
+    result = find_themes(texts, min_theme_size=5)
+    assert len(result.table) <= 2
