@@ -40,7 +40,12 @@ def use_offline_charts() -> None:
 def message_chart(text: str) -> alt.Chart:
     """A chart-sized note, for sections whose data is empty."""
     data = pd.DataFrame({"t": [text]})
-    return alt.Chart(data).mark_text(fontSize=14, color="#777").encode(text="t:N").properties(width=560, height=40)
+    return (
+        alt.Chart(data)
+        .mark_text(fontSize=14, color="#777")
+        .encode(text="t:N")
+        .properties(width=560, height=40)
+    )
 
 
 def _quadrant_colour(title: str = "Quadrant") -> alt.Color:

@@ -244,9 +244,10 @@ def _split(text: str) -> list[str]:
 
 
 def _prepare_rows(
-    frame, *, key: str, required: list[str], source: str, org_id: str, parse
+    frame, *, table: str, key: str, required: list[str], source: str, org_id: str, parse
 ) -> Prepared:
     """Shared row loop for the inventory tables: required fields, unique keys, per-row parse."""
+    frame = _columns_by_vocabulary(frame, required, source)
     out = Prepared(tables={}, rows_read=len(frame))
     seen: dict[str, int] = {}
     rows = []
@@ -273,7 +274,7 @@ def _prepare_rows(
             continue
         seen[ident] = int(row[ROW])
         rows.append({"org_id": org_id, key: ident, "source_row": int(row[ROW]), **parsed})
-    out.tables[key] = pd.DataFrame(rows)
+    out.tables[table] = pd.DataFrame(rows)
     return out
 
 
@@ -283,7 +284,6 @@ def _opt(row: pd.Series, col: str) -> str:
 
 def prepare_metrics(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
     """Validate a metric inventory (one row per metric)."""
-    frame = _columns_by_vocabulary(frame, ["metric_id", "name"], source)
 
     def parse(row):
         flags = {}
@@ -312,19 +312,18 @@ def prepare_metrics(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepare
 
     out = _prepare_rows(
         frame,
+        table="metrics",
         key="metric_id",
         required=["metric_id", "name"],
         source=source,
         org_id=org_id,
         parse=parse,
     )
-    out.tables = {"metrics": out.tables.pop("metric_id")}
     return out
 
 
 def prepare_okrs(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
     """Validate OKRs (one row per key result, parents as ``;``-separated ids)."""
-    frame = _columns_by_vocabulary(frame, ["okr_id", "key_result"], source)
 
     def parse(row):
         progress = _fraction(_opt(row, "progress"))
@@ -344,13 +343,14 @@ def prepare_okrs(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
 
     out = _prepare_rows(
         frame,
+        table="okrs",
         key="okr_id",
         required=["okr_id", "key_result"],
         source=source,
         org_id=org_id,
         parse=parse,
     )
-    okrs = out.tables.pop("okr_id")
+    okrs = out.tables["okrs"]
     known = set(okrs.get("okr_id", []))
     for _, kr in okrs.iterrows():
         for parent in kr["parent_ids"]:
@@ -359,13 +359,11 @@ def prepare_okrs(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
                     f"row {kr['source_row']}: parent '{parent}' of {kr['okr_id']} "
                     "is not in the file; the link is kept but cannot be followed"
                 )
-    out.tables = {"okrs": okrs}
     return out
 
 
 def prepare_capabilities(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
     """Validate a capability map (value-chain stages in order, with the units in each)."""
-    frame = _columns_by_vocabulary(frame, ["capability_id", "name", "stage_order"], source)
 
     def parse(row):
         try:
@@ -382,13 +380,13 @@ def prepare_capabilities(frame: pd.DataFrame, *, org_id: str, source: str) -> Pr
 
     out = _prepare_rows(
         frame,
+        table="capabilities",
         key="capability_id",
         required=["capability_id", "name", "stage_order"],
         source=source,
         org_id=org_id,
         parse=parse,
     )
-    out.tables = {"capabilities": out.tables.pop("capability_id")}
     return out
 
 
