@@ -21,99 +21,197 @@ sample_data = "../data/sample"
 
 # %%
 import opsworkbench as ow
-from opsworkbench import charts, diagnostics, presentation as pres
+from opsworkbench import charts
+from opsworkbench import presentation as pres
 
 ctx = ow.load_context(workspace, org_id, wave_id, sample_data=sample_data)
-ow.use_offline_charts()
+found = ow.analyse(ctx, workspace)
+charts.use_offline_charts()
 pres.show(pres.title(ctx))
 
 # %% [markdown]
-# ## Headline orientation
+# <a id="summary"></a>
+# ## Executive summary
+
+# %%
+pres.show(pres.summary(found.summary))
+
+# %% [markdown]
+# <a id="headline-orientation"></a>
+# ## 1. Orientation: how people describe their work and success
 #
 # Every answer to the two open questions is placed on two axes: **focus** (internal ↔ external)
-# and **result** (output ↔ outcome). Non-answers such as "n/a" are counted but not classified.
+# and **result** (output ↔ outcome). The customer-outcome index (0–100) is the average
+# probability that an answer is about customer outcomes; its interval comes from resampling
+# respondents. Non-answers such as "n/a" are counted but not classified.
 
 # %%
-head = diagnostics.headline(ctx.respondents, ctx.scored, ctx.min_size)
-pres.show(pres.headline(ctx, head))
+pres.show(pres.headline(ctx, found.headline))
+charts.index_intervals(found.profile[found.profile["question"] == "both"])
+
+# %%
+pres.show(pres.profile_table(found.profile))
 
 # %% [markdown]
-# ## Where each unit sits
+# ### Where each unit sits
 #
-# Each circle is a unit at the average position of its people's answers; its colour is the
-# quadrant its answers fall in most often. Units too small to protect anonymity are hidden.
+# Each circle is a unit at the average position of its people's answers, coloured by the
+# quadrant its answers fall in most often. Units too small to protect anonymity are hidden,
+# and so is the next smallest, so the hidden one cannot be worked out from the total.
 
 # %%
-units = diagnostics.unit_positions(ctx.respondents, ctx.scored, ctx.min_size)
-charts.quadrant_map(units)
+charts.quadrant_map(found.units)
 
 # %%
-pres.show(pres.unit_table(units, ctx.min_size))
+pres.show(pres.unit_table(found.units, ctx.min_size))
 
 # %% [markdown]
-# ## "What is your work?" versus "What does success look like?"
+# ### "What is your work?" versus "What does success look like?"
 #
 # If people describe success in the same terms as their tasks, the organisation has no
 # language for what its work achieves.
 
 # %%
-comparison = diagnostics.question_comparison(ctx.scored)
-pres.show(pres.work_vs_success(comparison))
-charts.quadrant_bars(comparison, category="question", category_title="Question")
-
-# %% [markdown]
-# ## What is measured, reported and incentivised
-#
-# The metric inventory scored the same way, stage by stage. Incentives are weighted by how
-# much of the bonus or target each metric carries.
+pres.show(pres.work_vs_success(found.comparison))
+charts.quadrant_bars(found.comparison, category="question", category_title="Question")
 
 # %%
-stages = diagnostics.metric_stages(ctx.metrics)
-pres.show(pres.metric_stages(stages, ctx.metrics))
-charts.metric_stage_chart(stages)
+pres.show(pres.work_success_table(found.work_success))
+
+# %% [markdown]
+# <a id="say-measure-value-reward"></a>
+# ## 2. Say, measure, value, reward
+#
+# Four profiles side by side: what people say (their answers), what the organisation
+# measures, what it reports and reviews, and what it incentivises (weighted by incentive
+# weight). The gap between saying and rewarding is where operating models drift.
+
+# %%
+charts.lens_chart(found.lenses)
+
+# %%
+pres.show(pres.lens_table(found.lenses))
+charts.metric_stage_chart(found.stages)
 
 # %%
 pres.show(pres.metric_table(ctx.metrics))
 
 # %% [markdown]
-# ## Themes: what people say their work is
+# <a id="perverse-incentives"></a>
+# ## 3. Perverse incentives
 #
-# Themes are found automatically (no theme is carried by fewer people than the privacy
-# minimum). Each sits at the average position of its answers; quotes come only from large
-# enough themes and units, with the cue words that placed them.
+# Rewarded output metrics with no rewarded customer-outcome metric in the same unit or
+# capability. Paid on volume alone, people learn to do the easy, low-impact work first.
 
 # %%
-work_themes, work_quotes, work_note = diagnostics.theme_summary(
-    ctx.scored, "work", min_size=ctx.min_size, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
-)
-charts.quadrant_map(work_themes, label="label", size="size", size_title="Answers")
-
-# %%
-pres.show(pres.themes(work_themes, work_quotes, work_note, ctx.min_quote_size))
+pres.show(pres.perverse_table(found.perverse))
 
 # %% [markdown]
-# ## Themes: what people say success looks like
+# <a id="okr-health"></a>
+# ## 4. OKR health
+#
+# Each key result scored as output or outcome; objectives without an outcome key result;
+# alignment down (to a parent) and across (to another unit's key result); orphans; key
+# results not attached to an end-to-end capability.
 
 # %%
-success_themes, success_quotes, success_note = diagnostics.theme_summary(
-    ctx.scored, "success", min_size=ctx.min_size, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
+charts.quadrant_bars(
+    found.key_results.assign(share=1.0), category="owner_unit", category_title="Key results by unit"
 )
-charts.quadrant_map(success_themes, label="label", size="size", size_title="Answers")
 
 # %%
-pres.show(pres.themes(success_themes, success_quotes, success_note, ctx.min_quote_size))
+pres.show(pres.okr_sections(found.key_results, found.objectives))
 
 # %% [markdown]
+# <a id="capabilities"></a>
+# ## 5. The capability value chain
+#
+# Capabilities from left to right in value-chain order, each coloured by the customer-outcome
+# index of its people's answers, its metrics and its key results (blank: nothing to score, or
+# too few people).
+
+# %%
+charts.capability_chain_chart(found.chain)
+
+# %% [markdown]
+# <a id="hybrid"></a>
+# ## 6. One operating model or several?
+
+# %%
+pres.show(pres.hybrid_text(found.hybrid))
+
+# %% [markdown]
+# <a id="themes"></a>
+# ### Themes: what people say their work is
+#
+# Themes are found automatically; none rests on fewer people than the privacy minimum. Quotes
+# come only from large enough themes and units, with the cue words that placed them.
+
+# %%
+charts.quadrant_map(found.themes["work"][0], label="label", size="size", size_title="Answers")
+
+# %%
+pres.show(pres.themes(*found.themes["work"], ctx.min_quote_size))
+
+# %% [markdown]
+# ### Themes: what people say success looks like
+
+# %%
+charts.quadrant_map(found.themes["success"][0], label="label", size="size", size_title="Answers")
+
+# %%
+pres.show(pres.themes(*found.themes["success"], ctx.min_quote_size))
+
+# %% [markdown]
+# <a id="under-measured-outcomes"></a>
+# ## 7. Under-measured outcomes
+#
+# For each success theme: importance (its share of success answers, largest = 10), coverage
+# by today's metrics (0–10: measured, reported, incentivised) and the opportunity score
+# importance + max(importance − coverage, 0), which ranks what to measure next.
+
+# %%
+charts.opportunity_chart(found.opportunities)
+
+# %%
+pres.show(pres.opportunity_table(found.opportunities))
+
+# %% [markdown]
+# <a id="change"></a>
+# ## 8. Change since the previous wave
+
+# %%
+charts.change_chart(found.change)
+
+# %%
+pres.show(pres.change_table(found.change, found.change_waves))
+
+# %% [markdown]
+# <a id="next-steps"></a>
+# ## 9. Next steps
+#
+# For each material gap: the language to articulate it, the measures to see it, and the
+# operating-model changes to close it.
+
+# %%
+pres.show(pres.next_steps(found.next_steps))
+
+# %% [markdown]
+# <a id="method"></a>
 # ## Appendix: method and codebook
 
 # %%
-pres.show(pres.method(ctx, corpus_size=len(ow.load_corpus())))
+pres.show(pres.method(ctx, corpus_size=len(ow.load_corpus())) + pres.model_evaluation(ow.cross_validate()))
 
 # %% [markdown]
+# <a id="data-quality"></a>
 # ## Appendix: data quality
 #
 # Every input row is either loaded or quarantined with a reason; the counts reconcile.
 
 # %%
-files, reasons = diagnostics.data_quality(ctx.sources, ctx.quarantine)
+files, reasons = ow.data_quality(ctx.sources, ctx.quarantine)
 pres.show(pres.table(files) + pres.table(reasons))
+
+# %% tags=["portfolio"]
+pres.record_summary(ctx, found)

@@ -152,3 +152,112 @@ def metric_stage_chart(stages: pd.DataFrame) -> alt.Chart:
         category_title=None,
         sort=[STAGE_LABELS[s] for s in STAGE_LABELS],
     )
+
+
+LENS_COLOURS = {"say": "#1b7a4a", "measure": "#6b9bc3", "value": "#8c6d31", "reward": "#b5545c"}
+
+
+def index_intervals(
+    frame: pd.DataFrame, *, category: str = "unit", title: str = "Customer-outcome index"
+) -> alt.LayerChart:
+    """Points with 95 % intervals on the 0–100 customer-outcome index, one row per category."""
+    if frame.empty:
+        return message_chart("No group is large enough to show")
+    x = alt.X("index:Q", scale=alt.Scale(domain=[0, 100]), title=title)
+    base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", title=None, sort=None))
+    bars = base.mark_rule(strokeWidth=3, color="#9aa5ab").encode(
+        x=alt.X("low:Q", scale=alt.Scale(domain=[0, 100])), x2="high:Q"
+    )
+    points = base.mark_circle(size=120, color="#1b7a4a", opacity=1).encode(
+        x=x, tooltip=[category, "index", "low", "high"]
+    )
+    return (bars + points).properties(width=520, height=alt.Step(30))
+
+
+def lens_chart(lenses: pd.DataFrame) -> alt.Chart:
+    """Say / measure / value / reward: the customer-outcome index of each lens, per unit."""
+    tidy = lenses.melt(
+        id_vars=["unit"], value_vars=list(LENS_COLOURS), var_name="lens", value_name="index"
+    ).dropna()
+    if tidy.empty:
+        return message_chart("No unit is large enough to show")
+    return (
+        alt.Chart(tidy)
+        .mark_circle(size=160, opacity=0.9)
+        .encode(
+            x=alt.X(
+                "index:Q", scale=alt.Scale(domain=[0, 100]), title="Customer-outcome index (0–100)"
+            ),
+            y=alt.Y("unit:N", title=None, sort=lenses["unit"].tolist()),
+            color=alt.Color(
+                "lens:N",
+                title="Lens",
+                scale=alt.Scale(domain=list(LENS_COLOURS), range=list(LENS_COLOURS.values())),
+            ),
+            tooltip=["unit", "lens", "index"],
+        )
+        .properties(width=520, height=alt.Step(32))
+    )
+
+
+def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart:
+    """Capabilities left to right in value-chain order; each cell coloured by its index."""
+    if chain.empty:
+        return message_chart("No capability map for this organisation")
+    order = chain.sort_values("stage_order")["capability"].drop_duplicates().tolist()
+    base = alt.Chart(chain).encode(
+        x=alt.X(
+            "capability:N",
+            sort=order,
+            title="Value chain →",
+            axis=alt.Axis(labelAngle=-30, labelLimit=160),
+        ),
+        y=alt.Y("source:N", sort=["people", "metrics", "key results"], title=None),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "index:Q",
+            title="Customer-outcome index",
+            scale=alt.Scale(domain=[0, 50, 100], range=["#8c6d31", "#f2efe6", "#1b7a4a"]),
+        ),
+        tooltip=["capability", "source", "index", "n"],
+    )
+    text = base.mark_text(fontSize=13).encode(text=alt.Text("index:Q", format=".0f"))
+    return (cells + text).properties(width=alt.Step(90), height=alt.Step(44))
+
+
+def change_chart(change: pd.DataFrame) -> alt.LayerChart:
+    """Change in the customer-outcome index between waves, with 95 % intervals."""
+    if change.empty:
+        return message_chart("No change to show (see below)")
+    base = alt.Chart(change).encode(y=alt.Y("unit:N", title=None, sort=None))
+    zero = alt.Chart(pd.DataFrame({"v": [0]})).mark_rule(color="#999").encode(x="v:Q")
+    bars = base.mark_rule(strokeWidth=3, color="#9aa5ab").encode(
+        x=alt.X("low:Q", title="Change in index (points)"), x2="high:Q"
+    )
+    points = base.mark_circle(size=120, opacity=1).encode(
+        x="change:Q",
+        color=alt.condition("datum.significant", alt.value("#1b7a4a"), alt.value("#9aa5ab")),
+        tooltip=["unit", "before", "after", "change", "low", "high"],
+    )
+    return (zero + bars + points).properties(width=520, height=alt.Step(30))
+
+
+def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart:
+    """Success themes ranked by opportunity (importance + unmet importance)."""
+    if opportunities.empty:
+        return message_chart("No success themes to rank")
+    data = _label(opportunities.fillna({"quadrant": "factory_floor"}))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "opportunity:Q", title="Opportunity score (0–20)", scale=alt.Scale(domain=[0, 20])
+            ),
+            y=alt.Y("label:N", sort="-x", title=None),
+            color=_quadrant_colour("Theme quadrant"),
+            tooltip=["label", "importance", "coverage", "opportunity", "matched_metrics"],
+        )
+        .properties(width=520, height=alt.Step(28))
+    )

@@ -47,7 +47,9 @@ def _report(targets, *, workspace, out, jobs) -> None:
         )
     results = render_all(targets, workspace=workspace, out_dir=out, jobs=jobs)
     failed = [r for r in results if not r.ok]
-    click.echo(f"\n{len(results) - len(failed)} of {len(results)} reports rendered:")
+    click.echo(
+        f"\n{len(results) - len(failed)} of {len(results)} reports rendered (portfolio: {out / 'index.html'}):"
+    )
     for r in results:
         status = f"ok    {r.path}" if r.ok else f"FAILED {r.error}"
         click.echo(f"  {r.org_id}/{r.wave_id}  {r.seconds:5.1f}s  {status}")

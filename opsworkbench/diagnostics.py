@@ -150,8 +150,13 @@ def unit_positions(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: in
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
     means = classified.groupby("unit")[["focus", "result"]].mean()
     dominant = classified.groupby("unit")["quadrant"].agg(lambda q: q.value_counts().idxmax())
+    share = classified.groupby("unit")["quadrant"].agg(
+        lambda q: q.value_counts(normalize=True).max()
+    )
     frame = (
-        pd.concat([sizes, means, dominant], axis=1).reset_index().rename(columns={"index": "unit"})
+        pd.concat([sizes, means, dominant, share.rename("share")], axis=1)
+        .reset_index()
+        .rename(columns={"index": "unit"})
     )
     frame = mask_small_groups(frame, "unit", "respondents", min_size)
     return frame.sort_values("unit", kind="stable").reset_index(drop=True)

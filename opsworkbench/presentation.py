@@ -8,6 +8,7 @@ import pandas as pd
 
 from opsworkbench.charts import QUADRANT_LABELS
 from opsworkbench.privacy import escape
+from opsworkbench.recommendations import MATERIAL_GAP
 
 QUADRANT_MEANING = {
     "factory_floor": "internal outputs (tasks, volumes, speed)",
@@ -188,3 +189,269 @@ def method(ctx, corpus_size: int) -> str:
         return html + "<p>Codebook: no analyst corrections yet (version 0).</p>"
     entries = book.entries[["version", "action", "target", "value", "note"]]
     return html + f"<p>Codebook version {book.version}:</p>" + table(entries)
+
+
+def _signed(v) -> str:
+    return "–" if v is None or pd.isna(v) else f"{v:+.1f}"
+
+
+def _num(v) -> str:
+    return "–" if v is None or pd.isna(v) else f"{v:.0f}"
+
+
+def summary(findings: list[tuple[str, str]]) -> str:
+    """The executive summary: numbered plain-language findings, each linked to its evidence."""
+    items = "".join(
+        f"<li>{escape(text)} <a href='{escape(anchor)}'>Evidence →</a></li>"
+        for text, anchor in findings
+    )
+    return f"<ol class='ow-summary'>{items}</ol>"
+
+
+def profile_table(profile: pd.DataFrame) -> str:
+    shown = profile[profile["question"] == "both"][
+        ["unit", "respondents", "index", "low", "high", *QUADRANT_LABELS]
+    ]
+    shown = shown.rename(
+        columns={"index": "index (0–100)", "low": "95% low", "high": "95% high", **QUADRANT_LABELS}
+    )
+    return table(
+        shown,
+        formats={
+            **{c: pct for c in QUADRANT_LABELS.values()},
+            **{c: _num for c in ("index (0–100)", "95% low", "95% high")},
+        },
+    )
+
+
+def work_success_table(gaps: pd.DataFrame) -> str:
+    if gaps.empty:
+        return ""
+    shown = gaps.rename(
+        columns={"work": "work index", "success": "success index", "gap": "success − work"}
+    )
+    return table(
+        shown, formats={"work index": _num, "success index": _num, "success − work": _signed}
+    )
+
+
+def lens_table(lenses: pd.DataFrame) -> str:
+    shown = lenses[
+        ["unit", "respondents", "say", "measure", "value", "reward", "gap", "measure_n", "reward_n"]
+    ]
+    shown = shown.rename(
+        columns={
+            "gap": "say − reward",
+            "measure_n": "metrics measured",
+            "reward_n": "metrics incentivised",
+        }
+    )
+    return table(
+        shown,
+        formats={c: _num for c in ("say", "measure", "value", "reward")}
+        | {"say − reward": _signed},
+    )
+
+
+def perverse_table(perverse: pd.DataFrame) -> str:
+    if perverse.empty:
+        return "<p class='ow-finding'>Every rewarded output metric has a rewarded customer-outcome metric beside it.</p>"
+    shown = perverse.rename(
+        columns={"candidates": "outcome metrics measured there but not rewarded"}
+    )
+    return table(shown.drop(columns=["quadrant"]), formats={"incentive_weight": pct})
+
+
+def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
+    outcome_share = (
+        krs["quadrant"].isin(["customer_outcome", "business_result"]).mean() if len(krs) else 0
+    )
+    html = (
+        f"<p class='ow-finding'>{len(krs)} key results: {pct(outcome_share)} outcomes. "
+        f"{int(objectives['no_outcome_kr'].sum())} of {len(objectives)} objectives have no outcome key result; "
+        f"{int(krs['orphan'].sum())} key results are orphans; {int((krs['aligned_across'] != '').sum())} align "
+        f"across units; {int(krs['no_capability'].sum())} are not attached to a capability.</p>"
+    )
+    html += "<h3>Objectives</h3>" + table(
+        objectives.rename(columns={"no_outcome_kr": "no outcome key result"}),
+        formats={"no outcome key result": lambda v: "⚠ yes" if v else ""},
+    )
+    flags = krs.assign(quadrant=krs["quadrant"].map(QUADRANT_LABELS))[
+        [
+            "okr_id",
+            "key_result",
+            "owner_unit",
+            "quadrant",
+            "parents",
+            "aligned_across",
+            "orphan",
+            "no_capability",
+        ]
+    ]
+    html += "<h3>Key results and alignment</h3>" + table(
+        flags,
+        formats={
+            "orphan": lambda v: "orphan" if v else "",
+            "no_capability": lambda v: "none" if v else "",
+        },
+    )
+    questions = krs[krs["question"] != ""]
+    if len(questions):
+        items = "".join(
+            f"<li><b>{escape(r.okr_id)}</b> {escape(r.question)}</li>"
+            for r in questions.itertuples()
+        )
+        html += f"<h3>Questions that turn output key results into outcomes</h3><ul>{items}</ul>"
+    return html
+
+
+def hybrid_text(hybrid: dict) -> str:
+    meaning = {
+        "deliberate hybrid": "units work in clearly different modes, each focused — a healthy hybrid if the split is intended",
+        "unfocused mix": "most units are muddled between modes rather than choosing one",
+        "focused": "units work in one shared mode",
+        "not enough units": "too few units are large enough to judge",
+    }[hybrid["mode"]]
+    modes = "".join(
+        f"<li>{escape(QUADRANT_LABELS[q])}: {escape(', '.join(u))}</li>"
+        for q, u in hybrid.get("modes", {}).items()
+    )
+    muddled = ", ".join(hybrid.get("muddled_units", [])) or "none"
+    return (
+        f"<p class='ow-finding'>This organisation is <b>{escape(hybrid['mode'])}</b>: {escape(meaning)}.</p>"
+        f"<ul>{modes}</ul><p>Units without a dominant mode: {escape(muddled)}.</p>"
+    )
+
+
+def opportunity_table(opportunities: pd.DataFrame) -> str:
+    if opportunities.empty:
+        return ""
+    shown = opportunities.assign(quadrant=opportunities["quadrant"].map(QUADRANT_LABELS))
+    return table(shown.rename(columns={"matched_metrics": "closest metrics"}))
+
+
+def change_table(change: pd.DataFrame, waves: tuple[str, str] | None) -> str:
+    if waves is None:
+        return "<p class='ow-note'>Only one survey wave is on file, so there is no change to show yet.</p>"
+    if change.empty:
+        return f"<p class='ow-note'>No group reaches the minimum size in both {escape(waves[0])} and {escape(waves[1])}.</p>"
+    shown = change.assign(significant=change["significant"].map({True: "yes", False: ""}))
+    intro = (
+        f"<p>From wave {escape(waves[0])} to {escape(waves[1])}, index points (95% interval):</p>"
+    )
+    return intro + table(shown, formats={"change": _signed, "low": _signed, "high": _signed})
+
+
+def next_steps(steps: pd.DataFrame) -> str:
+    if steps.empty:
+        return "<p class='ow-finding'>No material gap was found between what is said, measured and rewarded.</p>"
+    cards = "".join(
+        f"<div class='ow-step'><h4>{escape(r.about)}</h4><p><b>Gap.</b> {escape(r.gap)}</p>"
+        f"<p><b>Language.</b> {escape(r.language)}</p><p><b>Measures.</b> {escape(r.measures)}</p>"
+        f"<p><b>Operating model.</b> {escape(r.changes)}</p><p><a href='{escape(r.evidence)}'>Evidence →</a></p></div>"
+        for r in steps.itertuples()
+    )
+    return f"<div class='ow-steps'>{cards}</div>"
+
+
+def model_evaluation(cv: dict) -> str:
+    return (
+        f"<p>Model evaluation (stratified {cv['folds']}-fold cross-validation on {cv['n']} labelled statements): "
+        f"focus macro-F1 {cv['focus']['macro_f1']:.2f}, result macro-F1 {cv['result']['macro_f1']:.2f}, "
+        f"quadrant accuracy {cv['quadrant_accuracy']:.2f}, calibration error {cv['calibration_error']:.2f}. "
+        f"A difference of {MATERIAL_GAP:.0f} index points between lenses counts as a material gap.</p>"
+    )
+
+
+SUMMARY_MIME = "application/vnd.opsworkbench.summary+json"
+
+
+def portfolio_row(ctx, found) -> dict:
+    """The numbers the portfolio page compares across organisations (no free text, no small groups)."""
+    org = found.lenses[found.lenses["unit"] == "All units"].iloc[0]
+    krs = found.key_results
+    return {
+        "org_id": ctx.org_id,
+        "name": ctx.name,
+        "sector": ctx.sector,
+        "wave_id": ctx.wave_id,
+        "respondents": found.headline["respondents"],
+        "index": found.index[0],
+        "low": found.index[1],
+        "high": found.index[2],
+        "dominant": found.headline.get("dominant"),
+        "say": org["say"],
+        "measure": org["measure"],
+        "reward": org["reward"],
+        "perverse": len(found.perverse),
+        "outcome_krs": float(krs["quadrant"].isin(["customer_outcome", "business_result"]).mean())
+        if len(krs)
+        else None,
+        "mode": found.hybrid["mode"],
+    }
+
+
+def record_summary(ctx, found) -> None:
+    """Emit the portfolio numbers as a notebook output the renderer picks up (not shown)."""
+    from IPython.display import display
+
+    row = {
+        k: (None if isinstance(v, float) and pd.isna(v) else v)
+        for k, v in portfolio_row(ctx, found).items()
+    }
+    display({SUMMARY_MIME: row}, raw=True)
+
+
+def portfolio_page(rows: list[dict]) -> str:
+    """A self-contained HTML page comparing every organisation, linking to each report."""
+    frame = pd.DataFrame(rows).sort_values(["name", "wave_id"])
+    body = []
+    for _, r in frame.iterrows():
+        link = f"{escape(r['org_id'])}/{escape(r['wave_id'])}/report.html"
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td>{c}</td>"
+                for c in [
+                    f"<a href='{link}'>{escape(r['name'])}</a>",
+                    escape(r["sector"]),
+                    escape(r["wave_id"]),
+                    escape(r["respondents"]),
+                    f"{_num(r['index'])} ({_num(r['low'])}–{_num(r['high'])})",
+                    escape(QUADRANT_LABELS.get(r["dominant"], "–")),
+                    _num(r["say"]),
+                    _num(r["measure"]),
+                    _num(r["reward"]),
+                    escape(r["perverse"]),
+                    pct(r["outcome_krs"]),
+                    escape(r["mode"]),
+                ]
+            )
+            + "</tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in [
+            "Organisation",
+            "Sector",
+            "Wave",
+            "Respondents",
+            "Customer-outcome index (95%)",
+            "Most common quadrant",
+            "Say",
+            "Measure",
+            "Reward",
+            "Perverse incentives",
+            "Outcome key results",
+            "Operating mode",
+        ]
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>opsworkbench portfolio</title>"
+        "<style>body{font-family:Helvetica,Arial,sans-serif;margin:32px;color:#1d2327}"
+        "table{border-collapse:collapse}th,td{border-bottom:1px solid #d9dee2;padding:6px 10px;text-align:left}"
+        "th{background:#f2f4f5}</style></head><body><h1>Portfolio</h1>"
+        "<p>Every organisation side by side. Indices run 0–100 (100: every answer, measure or reward is about "
+        "customer outcomes); say, measure and reward are the organisation-wide lenses.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import shutil
 import tempfile
@@ -13,9 +14,11 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 from tqdm import tqdm
 
 from opsworkbench import workspace as ws
+from opsworkbench.presentation import SUMMARY_MIME, portfolio_page
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -26,6 +29,7 @@ def export_html(notebook: nbformat.NotebookNode) -> str:
     """An executed notebook as a code-free HTML page with the house template."""
     exporter = HTMLExporter(
         template_name="opsworkbench",
+        preprocessors=[TagRemovePreprocessor(remove_cell_tags={"portfolio"}, enabled=True)],
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -101,14 +105,38 @@ def render_report(
             if executed.exists():
                 shutil.copy(executed, failed)
             raise
-        html = export_html(nbformat.read(executed, as_version=4))
-        (staging / "report.html").write_text(html, encoding="utf-8")
+        notebook = nbformat.read(executed, as_version=4)
+        (staging / "report.html").write_text(export_html(notebook), encoding="utf-8")
+        summary = _recorded_summary(notebook)
+        if summary is not None:
+            (staging / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         target = org_dir / wave_id
         _swap_into_place(staging, target)
         failed.unlink(missing_ok=True)
         return target / "report.html"
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recorded_summary(notebook) -> dict | None:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if SUMMARY_MIME in output.get("data", {}):
+                return output["data"][SUMMARY_MIME]
+    return None
+
+
+def write_portfolio(out_dir: str | Path = DEFAULT_REPORTS) -> Path | None:
+    """Write ``<out_dir>/index.html`` from every rendered report's ``summary.json``."""
+    out_dir = Path(out_dir)
+    rows = [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/*/summary.json"))]
+    if not rows:
+        return None
+    path = out_dir / "index.html"
+    staging = path.with_name(".index.html.partial")
+    staging.write_text(portfolio_page(rows), encoding="utf-8")
+    staging.replace(path)
+    return path
 
 
 def _render_one(args: tuple) -> RenderResult:
@@ -171,4 +199,5 @@ def render_all(
                 results.append(future.result())
                 bar.update()
     bar.close()
+    write_portfolio(out_dir)
     return sorted(results, key=lambda r: (r.org_id, r.wave_id))

@@ -1,0 +1,95 @@
+"""Run every analysis of the organisation report once, in order, from a report context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from opsworkbench import alignment, diagnostics, profiles, recommendations
+from opsworkbench.context import ReportContext, load_context
+from opsworkbench.orientation import score_texts
+
+
+@dataclass
+class Analysis:
+    """All findings for one organisation and wave (each a DataFrame or small dict)."""
+
+    headline: dict
+    index: tuple
+    units: pd.DataFrame
+    profile: pd.DataFrame
+    work_success: pd.DataFrame
+    comparison: pd.DataFrame
+    lenses: pd.DataFrame
+    lens_quadrants: pd.DataFrame
+    stages: pd.DataFrame
+    perverse: pd.DataFrame
+    key_results: pd.DataFrame
+    objectives: pd.DataFrame
+    chain: pd.DataFrame
+    hybrid: dict
+    themes: dict
+    opportunities: pd.DataFrame
+    change: pd.DataFrame
+    change_waves: tuple[str, str] | None
+    next_steps: pd.DataFrame
+    summary: list
+
+
+def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis:
+    """Every analysis of the report. ``workspace`` is needed only to compare with the previous wave."""
+    scored, respondents, metrics, n = ctx.scored, ctx.respondents, ctx.metrics, ctx.min_size
+    units = diagnostics.unit_positions(respondents, scored, n)
+    profile = profiles.orientation_profile(scored, respondents, n)
+    lenses = profiles.say_measure_value_reward(scored, respondents, metrics, n)
+    krs, objectives = alignment.okr_health(
+        ctx.okrs,
+        score_texts(ctx.okrs["key_result"], ctx.codebook.model()),
+        metrics,
+        ctx.capabilities,
+    )
+    themes = {
+        q: diagnostics.theme_summary(
+            scored, q, min_size=n, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
+        )
+        for q in diagnostics.CORE_QUESTIONS
+    }
+    opportunities = alignment.under_measured(themes["success"][0], metrics)
+    perverse = alignment.perverse_incentives(metrics)
+    hybrid = profiles.hybrid_mode(units)
+    change, change_waves = pd.DataFrame(), None
+    position = ctx.waves.index(ctx.wave_id)
+    if position > 0 and workspace is not None:
+        before = load_context(workspace, ctx.org_id, ctx.waves[position - 1])
+        change_waves = (before.wave_id, ctx.wave_id)
+        change = profiles.wave_change(before.scored, scored, before.respondents, respondents, n)
+    headline = diagnostics.headline(respondents, scored, n)
+    index = profiles.outcome_index(scored)
+    return Analysis(
+        headline=headline,
+        index=index,
+        units=units,
+        profile=profile,
+        work_success=profiles.work_success_gap(profile),
+        comparison=diagnostics.question_comparison(scored),
+        lenses=lenses,
+        lens_quadrants=profiles.lens_quadrants(scored, metrics),
+        stages=diagnostics.metric_stages(metrics),
+        perverse=perverse,
+        key_results=krs,
+        objectives=objectives,
+        chain=alignment.capability_chain(ctx.capabilities, scored, respondents, metrics, krs, n),
+        hybrid=hybrid,
+        themes=themes,
+        opportunities=opportunities,
+        change=change,
+        change_waves=change_waves,
+        next_steps=recommendations.next_steps(
+            lenses, perverse, krs, objectives, opportunities, hybrid, metrics
+        ),
+        summary=recommendations.executive_summary(
+            ctx.name, headline, index, lenses, perverse, krs, objectives, hybrid
+        ),
+    )

@@ -1,0 +1,214 @@
+"""Findings and next steps, each naming the unit, metric, key result or theme it is about."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from opsworkbench.charts import QUADRANT_LABELS
+
+# A say/reward difference of this many index points is material.
+MATERIAL_GAP = 15.0
+
+
+def _fmt(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0f}"
+
+
+def _metric(row) -> str:
+    return f"{row['metric_id']} “{row['name']}”"
+
+
+def next_steps(
+    lenses: pd.DataFrame,
+    perverse: pd.DataFrame,
+    krs: pd.DataFrame,
+    objectives: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    hybrid: dict,
+    metrics: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per material gap: what it is about, the language, the measures and the changes.
+
+    Columns: about, gap, language, measures, changes, evidence (section anchor).
+    """
+    rows = []
+    unmeasured = metrics[
+        (metrics["quadrant"] == "customer_outcome")
+        & ~metrics["incentivised"].fillna(False).astype(bool)
+    ]
+    for _, u in lenses[lenses["unit"] != "All units"].iterrows():
+        if pd.isna(u["gap"]) or abs(u["gap"]) < MATERIAL_GAP:
+            continue
+        unit = u["unit"]
+        own = unmeasured[unmeasured["owner_unit"] == unit]
+        paid = metrics[
+            (metrics["owner_unit"] == unit) & metrics["incentivised"].fillna(False).astype(bool)
+        ]
+        top_paid = paid.sort_values("incentive_weight", ascending=False).head(1)
+        if u["gap"] > 0:
+            rows.append(
+                {
+                    "about": f"Unit: {unit}",
+                    "gap": (
+                        f"People in {unit} talk about customer outcomes (index {_fmt(u['say'])}) more than "
+                        f"its incentives reward them (index {_fmt(u['reward'])})."
+                    ),
+                    "language": (
+                        f"Write down, in {unit}'s own words, the customer result its work is for, and use "
+                        "that sentence in team reviews instead of volume targets."
+                    ),
+                    "measures": (
+                        f"Start rewarding {', '.join(_metric(m) for _, m in own.head(2).iterrows())}, "
+                        "already measured."
+                        if len(own)
+                        else f"Define a customer-outcome metric for {unit}: none of its metrics measures one yet."
+                    ),
+                    "changes": (
+                        "People: move part of the incentive weight from "
+                        + (_metric(top_paid.iloc[0]) if len(top_paid) else "output targets")
+                        + " to the outcome measure. Processes: review outcomes, not throughput, in the weekly meeting."
+                    ),
+                    "evidence": "#say-measure-value-reward",
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "about": f"Unit: {unit}",
+                    "gap": (
+                        f"{unit} is rewarded on customer outcomes (index {_fmt(u['reward'])}) far more than its people describe them "
+                        f"(index {_fmt(u['say'])})."
+                    ),
+                    "language": f"Explain to {unit} which of its rewarded measures are outcomes and who they are for.",
+                    "measures": "Show each team its outcome measure next to the work that moves it.",
+                    "changes": f"Strategy and people: make the line of sight explicit in {unit}'s objectives and induction.",
+                    "evidence": "#say-measure-value-reward",
+                }
+            )
+    for _, m in perverse.head(3).iterrows():
+        rows.append(
+            {
+                "about": f"Metric: {m['metric_id']} {m['name']} ({m['owner_unit']})",
+                "gap": (
+                    f"“{m['name']}” is rewarded ({m['incentive_weight']:.0%} of the incentive) with no customer-outcome "
+                    "measure beside it, so the quickest way to move it is the easy, low-impact work."
+                ),
+                "language": f"Say what “{m['name']}” is for: which customer result should more of it produce?",
+                "measures": (
+                    f"Pair it with {m['candidates'].split(';')[0]}."
+                    if m["candidates"]
+                    else f"Add a customer-outcome measure for {m['owner_unit']} to pair with it."
+                ),
+                "changes": (
+                    f"People: pay {m['metric_id']} only when the paired outcome holds. "
+                    "Technology: report both on the same dashboard."
+                ),
+                "evidence": "#perverse-incentives",
+            }
+        )
+    for _, o in objectives[objectives["no_outcome_kr"]].head(3).iterrows():
+        example = krs[(krs["objective"] == o["objective"]) & (krs["question"] != "")].head(1)
+        rows.append(
+            {
+                "about": f"Objective: {o['objective']} ({o['owner_unit']})",
+                "gap": f"None of the {o['key_results']} key results of “{o['objective']}” is an outcome.",
+                "language": f"Restate “{o['objective']}” as the change a customer or the business will see.",
+                "measures": example.iloc[0]["question"]
+                if len(example)
+                else "Add one outcome key result.",
+                "changes": f"Processes: keep the output key results as the plan, and score {o['owner_unit']} on the outcome one.",
+                "evidence": "#okr-health",
+            }
+        )
+    outcome_themes = opportunities[
+        opportunities["quadrant"].isin(["customer_outcome", "business_result"])
+    ]
+    for _, t in outcome_themes[outcome_themes["opportunity"] >= 8].head(2).iterrows():
+        rows.append(
+            {
+                "about": f"Theme: {t['label']}",
+                "gap": (
+                    f"People describe “{t['label']}” as success (importance {t['importance']:.0f}/10) but "
+                    f"measurement covers it {t['coverage']:.0f}/10."
+                ),
+                "language": f"Adopt the theme's words, “{t['label']}”, in how success is described.",
+                "measures": "Define a metric for it and report it"
+                + (f" (closest today: {t['matched_metrics']})" if t["matched_metrics"] else "")
+                + ".",
+                "changes": "Technology: capture the data; people: add it to the scorecard once it is reliable.",
+                "evidence": "#under-measured-outcomes",
+            }
+        )
+    if hybrid.get("mode") == "unfocused mix":
+        rows.append(
+            {
+                "about": "Organisation: operating mode",
+                "gap": f"Units are muddled between modes: {', '.join(hybrid['muddled_units'])}.",
+                "language": "Decide, unit by unit, whether it exists to explore customer outcomes or to run an efficient process.",
+                "measures": "Give each unit the measures of its chosen mode only.",
+                "changes": "Structure: separate exploratory and processing work where one unit does both.",
+                "evidence": "#hybrid",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["about", "gap", "language", "measures", "changes", "evidence"]
+    )
+
+
+def executive_summary(
+    name: str,
+    headline: dict,
+    index: tuple,
+    lenses: pd.DataFrame,
+    perverse: pd.DataFrame,
+    krs: pd.DataFrame,
+    objectives: pd.DataFrame,
+    hybrid: dict,
+) -> list[tuple[str, str]]:
+    """Three to five plain-language findings, each with the anchor of its evidence."""
+    findings = []
+    if not headline.get("suppressed"):
+        dominant = QUADRANT_LABELS[headline["dominant"]].lower()
+        findings.append(
+            (
+                f"{name} talks mostly in {dominant} terms ({headline['shares'][headline['dominant']]:.0%} of "
+                f"answers). Its customer-outcome index is {index[0]:.0f} out of 100 (95% interval "
+                f"{index[1]:.0f}–{index[2]:.0f}).",
+                "#headline-orientation",
+            )
+        )
+    org = lenses[lenses["unit"] == "All units"].iloc[0]
+    if pd.notna(org["reward"]):
+        direction = "more" if org["say"] > org["reward"] else "less"
+        findings.append(
+            (
+                f"People talk about customer outcomes {direction} than the organisation rewards them: index "
+                f"{org['say']:.0f} in what people say, {org['measure']:.0f} in what is measured and "
+                f"{org['reward']:.0f} in what is incentivised.",
+                "#say-measure-value-reward",
+            )
+        )
+    if len(perverse):
+        top = perverse.iloc[0]
+        findings.append(
+            (
+                f"{len(perverse)} rewarded output metrics have no customer-outcome measure guarding them; the "
+                f"largest is “{top['name']}” ({top['owner_unit']}, {top['incentive_weight']:.0%} of the incentive).",
+                "#perverse-incentives",
+            )
+        )
+    if len(krs):
+        share = krs["quadrant"].isin({"customer_outcome", "business_result"}).mean()
+        findings.append(
+            (
+                f"{share:.0%} of {len(krs)} key results are outcomes; {int(objectives['no_outcome_kr'].sum())} "
+                f"objectives have none and {int(krs['orphan'].sum())} key results are orphans.",
+                "#okr-health",
+            )
+        )
+    if hybrid.get("mode") in ("deliberate hybrid", "unfocused mix", "focused"):
+        modes = "; ".join(
+            f"{QUADRANT_LABELS[q].lower()}: {', '.join(u)}" for q, u in hybrid["modes"].items()
+        )
+        findings.append((f"The organisation is a {hybrid['mode']} ({modes}).", "#hybrid"))
+    return findings[:5]
