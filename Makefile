@@ -5,13 +5,23 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup lint format bench notebooks clean
+.PHONY: demo test setup browser lint format bench notebooks clean
 
 demo: $(STAMP)
 	$(BIN)/opsworkbench demo --jobs 2
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The browser test opens a report in headless Chromium (Debian's package; installed when root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Chromium for the browser test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium not found: the browser test will be skipped (Debian: sudo apt-get install chromium)"; \
+		fi; }
 
 setup: $(STAMP)
 

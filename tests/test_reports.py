@@ -13,18 +13,41 @@ from tests.conftest import write_study
 pytestmark = pytest.mark.slow
 
 SECTIONS = [
-    "Headline orientation",
+    "Executive summary",
+    "1. Orientation",
     "Where each unit sits",
     "versus",
-    "What is measured, reported and incentivised",
+    "2. Say, measure, value, reward",
+    "3. Perverse incentives",
+    "4. OKR health",
+    "5. The capability value chain",
+    "6. One operating model",
+    "7. Under-measured outcomes",
+    "8. Change since the previous wave",
+    "9. Next steps",
+    "Appendix: method and codebook",
     "Appendix: data quality",
 ]
 
 
-@pytest.fixture(scope="module")
-def sample_report(sample_workspace, tmp_path_factory):
+@pytest.fixture(scope="session")
+def all_reports(sample_workspace, tmp_path_factory):
+    """Every sample report, rendered once with two jobs (as `opsworkbench report --all -j 2`)."""
     out = tmp_path_factory.mktemp("reports")
-    return ow.render_report("harbour_mutual", "2026-04", workspace=sample_workspace, out_dir=out)
+    results = render_all(
+        report_targets(sample_workspace),
+        workspace=sample_workspace,
+        out_dir=out,
+        jobs=2,
+        progress=False,
+    )
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_report(all_reports):
+    return all_reports / "harbour_mutual" / "2026-04" / "report.html"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +72,13 @@ def test_report_has_sections_charts_and_no_code(sample_report):
     html = sample_report.read_text()
     for section in SECTIONS:
         assert section in html
-    assert html.count("data:image/svg+xml") >= 3  # three charts, drawn as inline SVG
+    assert html.count("data:image/svg+xml") >= 10  # every chart, drawn as inline SVG
+    assert (
+        html.index("Executive summary")
+        < html.index("1. Orientation")
+        < html.index("Appendix: method")
+    )
+    assert "application/vnd.opsworkbench.summary" not in html
     assert "import opsworkbench" not in html and "hl-ipython3" not in html
 
 
@@ -62,7 +91,11 @@ def test_report_loads_nothing_from_the_network(sample_report):
 
 def test_report_folder_holds_html_and_executed_notebook(sample_report):
     folder = sample_report.parent
-    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.ipynb"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "report.html",
+        "report.ipynb",
+        "summary.json",
+    ]
     assert folder.name == "2026-04" and folder.parent.name == "harbour_mutual"
     nb = json.loads((folder / "report.ipynb").read_text())
     assert nb["metadata"]["papermill"]["parameters"]["org_id"] == "harbour_mutual"

@@ -1,0 +1,95 @@
+import pandas as pd
+
+from opsworkbench import recommendations as rc
+
+
+def test_next_steps_name_what_they_are_about():
+    lenses = pd.DataFrame(
+        {
+            "unit": ["All units", "Desk", "Infra"],
+            "say": [40, 60, 10],
+            "reward": [20, 5, 12],
+            "measure": [30, 30, 10],
+        }
+    ).assign(gap=lambda f: f["say"] - f["reward"])
+    metrics = pd.DataFrame(
+        {
+            "metric_id": ["M1", "M2"],
+            "name": ["Tickets closed", "Users back at work"],
+            "owner_unit": ["Desk", "Desk"],
+            "incentivised": [True, False],
+            "incentive_weight": [0.4, 0.0],
+            "quadrant": ["factory_floor", "customer_outcome"],
+        }
+    )
+    perverse = pd.DataFrame(
+        {
+            "metric_id": ["M1"],
+            "name": ["Tickets closed"],
+            "owner_unit": ["Desk"],
+            "incentive_weight": [0.4],
+            "candidates": ["M2 Users back at work"],
+        }
+    )
+    krs = pd.DataFrame(
+        {"objective": ["Fast desk"], "question": ["Which customer result does “Close 300” serve?"]}
+    )
+    objectives = pd.DataFrame(
+        {
+            "objective": ["Fast desk"],
+            "key_results": [1],
+            "owner_unit": ["Desk"],
+            "no_outcome_kr": [True],
+        }
+    )
+    opportunities = pd.DataFrame(
+        {
+            "label": ["users back"],
+            "importance": [10.0],
+            "coverage": [0.0],
+            "opportunity": [20.0],
+            "matched_metrics": [""],
+            "quadrant": ["customer_outcome"],
+        }
+    )
+    steps = rc.next_steps(
+        lenses, perverse, krs, objectives, opportunities, {"mode": "focused"}, metrics
+    )
+    assert steps["about"].tolist() == [
+        "Unit: Desk",
+        "Metric: M1 Tickets closed (Desk)",
+        "Objective: Fast desk (Desk)",
+        "Theme: users back",
+    ]  # Infra's gap (2 points) is not material
+    desk = steps.iloc[0]
+    assert (
+        "M2 “Users back at work”" in desk["measures"] and "M1 “Tickets closed”" in desk["changes"]
+    )
+    assert steps.iloc[1]["measures"] == "Pair it with M2 Users back at work."
+    assert steps["evidence"].str.startswith("#").all()
+    assert not steps[["gap", "language", "measures", "changes"]].eq("").any().any()
+
+
+def test_executive_summary_has_three_to_five_findings_with_evidence():
+    headline = {"suppressed": False, "dominant": "factory_floor", "shares": {"factory_floor": 0.6}}
+    lenses = pd.DataFrame(
+        {"unit": ["All units"], "say": [30.0], "measure": [20.0], "reward": [10.0]}
+    )
+    krs = pd.DataFrame({"quadrant": ["factory_floor", "customer_outcome"], "orphan": [True, False]})
+    objectives = pd.DataFrame({"no_outcome_kr": [True, False]})
+    perverse = pd.DataFrame(
+        {"name": ["Tickets closed"], "owner_unit": ["Desk"], "incentive_weight": [0.4]}
+    )
+    findings = rc.executive_summary(
+        "Acme",
+        headline,
+        (20.0, 15.0, 25.0),
+        lenses,
+        perverse,
+        krs,
+        objectives,
+        {"mode": "focused", "modes": {"factory_floor": ["Desk"]}},
+    )
+    assert 3 <= len(findings) <= 5
+    assert all(anchor.startswith("#") for _, anchor in findings)
+    assert "Acme" in findings[0][0] and "20 out of 100" in findings[0][0]
