@@ -15,6 +15,7 @@ import nbformat
 import papermill as pm
 
 import opsworkbench as ow
+from opsworkbench.reports import report_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--org", default="harbour_mutual")
+    parser.add_argument(
+        "--skip-all", action="store_true", help="skip timing `report --all` with 1 and 2 jobs"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -59,6 +63,23 @@ def main() -> None:
             lambda: ow.render_report(args.org, wave, workspace=workspace, out_dir=tmp / "reports"),
             args.repeat,
         )
+        every = {}
+        if not args.skip_all:
+            targets = report_targets(workspace)
+            for jobs in (1, 2):
+                start = time.perf_counter()
+                results = ow.render_all(
+                    targets,
+                    workspace=workspace,
+                    out_dir=tmp / f"all{jobs}",
+                    jobs=jobs,
+                    progress=False,
+                )
+                every[jobs] = (
+                    time.perf_counter() - start,
+                    sum(r.ok for r in results),
+                    len(results),
+                )
     b, r = statistics.median(baseline), statistics.median(report)
     print(f"ingest of all samples (4 organisations, 6 waves): {ingest_s:.2f} s")
     print(

@@ -72,6 +72,26 @@ def perverse_incentives(metrics: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+KR_COLUMNS = [
+    "okr_id",
+    "objective",
+    "key_result",
+    "owner_unit",
+    "level",
+    "quadrant",
+    "focus",
+    "result",
+    "capability_id",
+    "parents",
+    "missing_parents",
+    "aligned_down",
+    "aligned_across",
+    "orphan",
+    "no_capability",
+    "question",
+]
+
+
 def okr_health(
     okrs: pd.DataFrame, scored_krs: pd.DataFrame, metrics: pd.DataFrame, capabilities: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -124,7 +144,7 @@ def okr_health(
                 "question": question,
             }
         )
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=KR_COLUMNS)
     objectives = (
         table.assign(outcome=table["quadrant"].isin(OUTCOME_QUADRANTS))
         .groupby("objective", sort=False)

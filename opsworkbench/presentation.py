@@ -263,6 +263,11 @@ def perverse_table(perverse: pd.DataFrame) -> str:
 
 
 def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
+    if krs.empty:
+        return (
+            "<p class='ow-note'>No OKRs were loaded for this organisation: add <code>okrs:</code> to its "
+            "study.yml to check them.</p>"
+        )
     outcome_share = (
         krs["quadrant"].isin(["customer_outcome", "business_result"]).mean() if len(krs) else 0
     )

@@ -130,11 +130,8 @@ def say_measure_value_reward(
         said = scored if unit == "All units" else scored[scored["unit"] == unit]
         owned = metrics if unit == "All units" else metrics[metrics["owner_unit"] == unit]
         row = {"unit": unit, "respondents": int(said["respondent_id"].nunique())}
-        classified = said[said["quadrant"] != UNCLASSIFIED]
-        row["say"] = (
-            round(100 * outcome_probability(classified).mean(), 1) if len(classified) else np.nan
-        )
-        row["say_n"] = len(classified)
+        # the same respondent-level index as the headline, so the numbers agree across sections
+        row["say"], _, _, row["say_n"] = outcome_index(said, reps=1)
         for lens in LENSES[1:]:
             part = _metric_lens(owned, lens)
             row[lens] = (
