@@ -230,6 +230,7 @@ def work_success_table(gaps: pd.DataFrame) -> str:
     shown = gaps.rename(
         columns={"work": "work index", "success": "success index", "gap": "success − work"}
     )
+    shown.columns.name = None
     return table(
         shown, formats={"work index": _num, "success index": _num, "success − work": _signed}
     )

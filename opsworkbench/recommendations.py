@@ -210,5 +210,6 @@ def executive_summary(
         modes = "; ".join(
             f"{QUADRANT_LABELS[q].lower()}: {', '.join(u)}" for q, u in hybrid["modes"].items()
         )
-        findings.append((f"The organisation is a {hybrid['mode']} ({modes}).", "#hybrid"))
+        article = "" if hybrid["mode"] == "focused" else "a "
+        findings.append((f"The organisation is {article}{hybrid['mode']} ({modes}).", "#hybrid"))
     return findings[:5]
