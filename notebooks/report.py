@@ -21,7 +21,7 @@ sample_data = "../data/sample"
 
 # %%
 import opsworkbench as ow
-from opsworkbench import charts
+from opsworkbench import charts, portfolio
 from opsworkbench import presentation as pres
 
 ctx = ow.load_context(workspace, org_id, wave_id, sample_data=sample_data)
@@ -214,4 +214,4 @@ files, reasons = ow.data_quality(ctx.sources, ctx.quarantine)
 pres.show(pres.table(files) + pres.table(reasons))
 
 # %% tags=["portfolio"]
-pres.record_summary(ctx, found)
+portfolio.record_summary(ctx, found)

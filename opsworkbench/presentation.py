@@ -195,7 +195,7 @@ def _signed(v) -> str:
     return "–" if v is None or pd.isna(v) else f"{v:+.1f}"
 
 
-def _num(v) -> str:
+def number(v) -> str:
     return "–" if v is None or pd.isna(v) else f"{v:.0f}"
 
 
@@ -219,7 +219,7 @@ def profile_table(profile: pd.DataFrame) -> str:
         shown,
         formats={
             **{c: pct for c in QUADRANT_LABELS.values()},
-            **{c: _num for c in ("index (0–100)", "95% low", "95% high")},
+            **{c: number for c in ("index (0–100)", "95% low", "95% high")},
         },
     )
 
@@ -232,7 +232,7 @@ def work_success_table(gaps: pd.DataFrame) -> str:
     )
     shown.columns.name = None
     return table(
-        shown, formats={"work index": _num, "success index": _num, "success − work": _signed}
+        shown, formats={"work index": number, "success index": number, "success − work": _signed}
     )
 
 
@@ -249,7 +249,7 @@ def lens_table(lenses: pd.DataFrame) -> str:
     )
     return table(
         shown,
-        formats={c: _num for c in ("say", "measure", "value", "reward")}
+        formats={c: number for c in ("say", "measure", "value", "reward")}
         | {"say − reward": _signed},
     )
 
@@ -366,98 +366,4 @@ def model_evaluation(cv: dict) -> str:
         f"focus macro-F1 {cv['focus']['macro_f1']:.2f}, result macro-F1 {cv['result']['macro_f1']:.2f}, "
         f"quadrant accuracy {cv['quadrant_accuracy']:.2f}, calibration error {cv['calibration_error']:.2f}. "
         f"A difference of {MATERIAL_GAP:.0f} index points between lenses counts as a material gap.</p>"
-    )
-
-
-SUMMARY_MIME = "application/vnd.opsworkbench.summary+json"
-
-
-def portfolio_row(ctx, found) -> dict:
-    """The numbers the portfolio page compares across organisations (no free text, no small groups)."""
-    org = found.lenses[found.lenses["unit"] == "All units"].iloc[0]
-    krs = found.key_results
-    return {
-        "org_id": ctx.org_id,
-        "name": ctx.name,
-        "sector": ctx.sector,
-        "wave_id": ctx.wave_id,
-        "respondents": found.headline["respondents"],
-        "index": found.index[0],
-        "low": found.index[1],
-        "high": found.index[2],
-        "dominant": found.headline.get("dominant"),
-        "say": org["say"],
-        "measure": org["measure"],
-        "reward": org["reward"],
-        "perverse": len(found.perverse),
-        "outcome_krs": float(krs["quadrant"].isin(["customer_outcome", "business_result"]).mean())
-        if len(krs)
-        else None,
-        "mode": found.hybrid["mode"],
-    }
-
-
-def record_summary(ctx, found) -> None:
-    """Emit the portfolio numbers as a notebook output the renderer picks up (not shown)."""
-    from IPython.display import display
-
-    row = {
-        k: (None if isinstance(v, float) and pd.isna(v) else v)
-        for k, v in portfolio_row(ctx, found).items()
-    }
-    display({SUMMARY_MIME: row}, raw=True)
-
-
-def portfolio_page(rows: list[dict]) -> str:
-    """A self-contained HTML page comparing every organisation, linking to each report."""
-    frame = pd.DataFrame(rows).sort_values(["name", "wave_id"])
-    body = []
-    for _, r in frame.iterrows():
-        link = f"{escape(r['org_id'])}/{escape(r['wave_id'])}/report.html"
-        body.append(
-            "<tr>"
-            + "".join(
-                f"<td>{c}</td>"
-                for c in [
-                    f"<a href='{link}'>{escape(r['name'])}</a>",
-                    escape(r["sector"]),
-                    escape(r["wave_id"]),
-                    escape(r["respondents"]),
-                    f"{_num(r['index'])} ({_num(r['low'])}–{_num(r['high'])})",
-                    escape(QUADRANT_LABELS.get(r["dominant"], "–")),
-                    _num(r["say"]),
-                    _num(r["measure"]),
-                    _num(r["reward"]),
-                    escape(r["perverse"]),
-                    pct(r["outcome_krs"]),
-                    escape(r["mode"]),
-                ]
-            )
-            + "</tr>"
-        )
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in [
-            "Organisation",
-            "Sector",
-            "Wave",
-            "Respondents",
-            "Customer-outcome index (95%)",
-            "Most common quadrant",
-            "Say",
-            "Measure",
-            "Reward",
-            "Perverse incentives",
-            "Outcome key results",
-            "Operating mode",
-        ]
-    )
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>opsworkbench portfolio</title>"
-        "<style>body{font-family:Helvetica,Arial,sans-serif;margin:32px;color:#1d2327}"
-        "table{border-collapse:collapse}th,td{border-bottom:1px solid #d9dee2;padding:6px 10px;text-align:left}"
-        "th{background:#f2f4f5}</style></head><body><h1>Portfolio</h1>"
-        "<p>Every organisation side by side. Indices run 0–100 (100: every answer, measure or reward is about "
-        "customer outcomes); say, measure and reward are the organisation-wide lenses.</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></body></html>"
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from opsworkbench.errors import InputError
 
@@ -190,3 +191,22 @@ def parse_timestamp(value: str, *, dayfirst: bool = False) -> pd.Timestamp | Non
         return pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
     except (ValueError, OverflowError):
         return None
+
+
+def read_yaml_list(data: bytes, source, key: str = "capabilities") -> pd.DataFrame:
+    """A YAML list of records (top level, or under ``key``) as a frame of text, like :func:`read_table`."""
+    raw = yaml.safe_load(data.decode("utf-8-sig"))
+    items = raw.get(key) if isinstance(raw, dict) else raw
+    if not isinstance(items, list):
+        raise InputError(f"expected a list under '{key}'", file=source)
+    frame = pd.DataFrame(
+        [
+            {
+                k: ";".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+                for k, v in item.items()
+            }
+            for item in items
+        ]
+    ).fillna("")
+    frame.insert(0, ROW, range(1, len(frame) + 1))  # item number in the list
+    return frame
