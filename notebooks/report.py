@@ -90,7 +90,7 @@ pres.show(pres.work_success_table(found.work_success))
 charts.lens_chart(found.lenses)
 
 # %%
-pres.show(pres.lens_table(found.lenses))
+pres.show(pres.lens_table(found.lenses) + pres.metric_stages(found.stages, ctx.metrics))
 charts.metric_stage_chart(found.stages)
 
 # %%
