@@ -23,7 +23,6 @@ class Analysis:
     work_success: pd.DataFrame
     comparison: pd.DataFrame
     lenses: pd.DataFrame
-    lens_quadrants: pd.DataFrame
     stages: pd.DataFrame
     perverse: pd.DataFrame
     key_results: pd.DataFrame
@@ -75,7 +74,6 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         work_success=profiles.work_success_gap(profile),
         comparison=diagnostics.question_comparison(scored),
         lenses=lenses,
-        lens_quadrants=profiles.lens_quadrants(scored, metrics),
         stages=diagnostics.metric_stages(metrics),
         perverse=perverse,
         key_results=krs,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +10,7 @@ import pandas as pd
 
 from opsworkbench.errors import InputError
 from opsworkbench.orientation import COLUMNS, OrientationModel, default_model
-from opsworkbench.readers import decode
+from opsworkbench.readers import decode, sniff_delimiter
 
 SNIFF_BYTES = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
@@ -22,10 +21,7 @@ def _csv_chunks(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
         head = fh.read(SNIFF_BYTES)
     # Cut at a character boundary: a split multi-byte character is not evidence of cp1252.
     text, encoding = decode(head[: head.rfind(b"\n") + 1] or head)
-    try:
-        sep = csv.Sniffer().sniff("\n".join(text.splitlines()[:20]), delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
+    sep = sniff_delimiter(text)
     yield from pd.read_csv(
         path,
         sep=sep,

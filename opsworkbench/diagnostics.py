@@ -172,6 +172,16 @@ def question_comparison(scored: pd.DataFrame) -> pd.DataFrame:
     return tidy.sort_values(["question", "quadrant"]).reset_index(drop=True)
 
 
+def stage_weights(metrics: pd.DataFrame, stage: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The metrics at one stage and their weights: incentive weight for ``incentivised``
+    (equal weights if none is given), 1 otherwise."""
+    part = metrics[metrics[stage].fillna(False).astype(bool)]
+    weight = pd.Series(1.0, index=part.index)
+    if stage == "incentivised" and part["incentive_weight"].fillna(0.0).sum() > 0:
+        weight = part["incentive_weight"].fillna(0.0)
+    return part, weight
+
+
 def metric_stages(scored_metrics: pd.DataFrame) -> pd.DataFrame:
     """Metrics per quadrant at each stage: measured → reported → incentivised.
 
@@ -180,12 +190,7 @@ def metric_stages(scored_metrics: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for stage in STAGES:
-        part = scored_metrics[scored_metrics[stage].fillna(False).astype(bool)]
-        if stage == "incentivised":
-            weight = part["incentive_weight"].fillna(0.0)
-            weight = weight if weight.sum() > 0 else pd.Series(1.0, index=part.index)
-        else:
-            weight = pd.Series(1.0, index=part.index)
+        part, weight = stage_weights(scored_metrics, stage)
         total = float(weight.sum())
         for quadrant in QUADRANTS:
             mask = part["quadrant"] == quadrant

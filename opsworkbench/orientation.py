@@ -129,7 +129,9 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
 
     def predict_axes(self, X) -> pd.DataFrame:
         """Probability of ``external`` and of ``outcome`` for each text."""
-        F = self.features_.transform([str(t) for t in X])
+        return self._probabilities(self.features_.transform([str(t) for t in X]))
+
+    def _probabilities(self, F) -> pd.DataFrame:
         return pd.DataFrame(
             {axis: clf.predict_proba(F)[:, 1] for axis, clf in self.classifiers_.items()}
         )
@@ -146,9 +148,12 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         Contributions are exact for the linear model: feature value × coefficient.
         """
         X = [str(t) for t in X]
-        F = self.features_.transform(X).tocsr()
+        F = self.features_.transform(X)
+        return self._explain(X, F, self._probabilities(F), top)
+
+    def _explain(self, X: list[str], F, probs: pd.DataFrame, top: int = 3) -> list[str]:
+        F = F.tocsr()
         names = self.features_.get_feature_names_out()
-        probs = self.predict_axes(X)
         out = []
         for i, text in enumerate(X):
             row = F.getrow(i)
@@ -205,7 +210,8 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         keep = [i for i, t in enumerate(texts) if not is_non_answer(t)]
         if keep:
             subset = [str(texts[i]) for i in keep]
-            p = self.predict_axes(subset)
+            F = self.features_.transform(subset)
+            p = self._probabilities(F)
             focus, result = (2 * p["focus"] - 1).round(4), (2 * p["result"] - 1).round(4)
             conf = np.maximum(p["focus"], 1 - p["focus"]) * np.maximum(p["result"], 1 - p["result"])
             out.loc[keep, "focus"] = focus.to_numpy()
@@ -215,7 +221,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
             ]
             out.loc[keep, "confidence"] = conf.round(4).to_numpy()
             if explain:
-                out.loc[keep, "cues"] = self.explain(subset)
+                out.loc[keep, "cues"] = self._explain(subset, F, p)
         return out[COLUMNS]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from opsworkbench.diagnostics import stage_weights
 from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED
 from opsworkbench.privacy import suppressed_groups
 
 BOOTSTRAP = 1000
 LENSES = ["say", "measure", "value", "reward"]
+LENS_STAGES = {"measure": "measured", "value": "reported", "reward": "incentivised"}
 LENS_TITLES = {
     "say": "What people say",
     "measure": "What is measured",
@@ -99,15 +101,7 @@ def work_success_gap(profile: pd.DataFrame) -> pd.DataFrame:
 
 
 def _metric_lens(metrics: pd.DataFrame, lens: str) -> pd.DataFrame:
-    flag = {"measure": "measured", "value": "reported", "reward": "incentivised"}[lens]
-    part = metrics[metrics[flag].fillna(False).astype(bool)]
-    weight = (
-        part["incentive_weight"].fillna(0.0)
-        if lens == "reward"
-        else pd.Series(1.0, index=part.index)
-    )
-    if lens == "reward" and weight.sum() == 0:
-        weight = pd.Series(1.0, index=part.index)
+    part, weight = stage_weights(metrics, LENS_STAGES[lens])
     return part.assign(_w=weight, _p=outcome_probability(part))
 
 
@@ -142,28 +136,6 @@ def say_measure_value_reward(
     frame = pd.DataFrame(rows)
     frame["gap"] = frame["say"] - frame["reward"]
     return frame
-
-
-def lens_quadrants(scored: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    """Organisation-wide quadrant mix per lens (tidy: lens, quadrant, share), for a chart."""
-    rows = []
-    classified = scored[scored["quadrant"] != UNCLASSIFIED]
-    said = classified["quadrant"].value_counts(normalize=True).reindex(QUADRANTS, fill_value=0.0)
-    rows += [{"lens": "say", "quadrant": q, "share": s} for q, s in said.items()]
-    for lens in LENSES[1:]:
-        part = _metric_lens(metrics, lens)
-        total = part["_w"].sum()
-        for q in QUADRANTS:
-            rows.append(
-                {
-                    "lens": lens,
-                    "quadrant": q,
-                    "share": float(part.loc[part["quadrant"] == q, "_w"].sum() / total)
-                    if total
-                    else 0.0,
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def hybrid_mode(units: pd.DataFrame, *, focused_share: float = 0.5) -> dict:

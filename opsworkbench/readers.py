@@ -27,7 +27,8 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV sample (comma, semicolon, tab or pipe; comma if unsure)."""
     head = "\n".join(text.splitlines()[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
@@ -80,7 +81,7 @@ def read_table(
             text, encoding = decode(data if data is not None else path.read_bytes())
             frame = pd.read_csv(
                 io.StringIO(text),
-                sep=_sniff_delimiter(text),
+                sep=sniff_delimiter(text),
                 dtype=str,
                 keep_default_na=False,
                 skip_blank_lines=True,
