@@ -26,11 +26,21 @@ class Privacy(_Strict):
 
 
 class SurveyColumns(_Strict):
-    unit: str
+    unit: str | None = None  # without one, every respondent is in one unit, "All respondents"
     respondent_id: str | None = None
     submitted_at: str | None = None
     role: str | None = None
     tenure_band: str | None = None
+
+
+class Question(_Strict):
+    """One mapped question: the export's column and, optionally, the wording as it was asked."""
+
+    column: str
+    wording: str | None = None
+
+
+CORE_QUESTIONS = ("work", "success")
 
 
 class Survey(_Strict):
@@ -41,20 +51,37 @@ class Survey(_Strict):
     sheet: str | int | None = None
     dayfirst: bool = False
     columns: SurveyColumns
-    questions: dict[str, str]
+    questions: dict[str, Question]
 
     @field_validator("wave_id", mode="before")
     @classmethod
     def _wave_as_text(cls, value):
         return str(value)
 
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _question_columns(cls, value):
+        if isinstance(value, dict):
+            return {
+                k: {"column": str(v)} if isinstance(v, str | int | float) else v
+                for k, v in value.items()
+            }
+        return value
+
     @field_validator("questions")
     @classmethod
-    def _core_questions(cls, value: dict[str, str]) -> dict[str, str]:
-        missing = {"work", "success"} - set(value)
-        if missing:
-            raise ValueError(f"map the core questions {sorted(missing)} to columns of the export")
+    def _core_questions(cls, value: dict[str, Question]) -> dict[str, Question]:
+        if not set(CORE_QUESTIONS) & set(value):
+            raise ValueError(
+                "map at least one of the core questions 'work' (What is your work?) and "
+                "'success' (What does success look like?) to a column of the export"
+            )
         return value
+
+    @property
+    def question_columns(self) -> dict[str, str]:
+        """Question key → the export column that holds its answers."""
+        return {q: spec.column for q, spec in self.questions.items()}
 
 
 class Study(_Strict):

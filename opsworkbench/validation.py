@@ -86,10 +86,10 @@ def prepare_survey(
     records with a reason and the spreadsheet row number.
     """
     cols = {k: v for k, v in survey.columns.model_dump().items() if v}
-    _require_columns(frame, {**cols, **survey.questions}, source)
-    mapped = list(dict.fromkeys([*cols.values(), *survey.questions.values()]))
+    _require_columns(frame, {**cols, **survey.question_columns}, source)
+    mapped = list(dict.fromkeys([*cols.values(), *survey.question_columns.values()]))
     out = Prepared(tables={}, rows_read=len(frame))
-    questions = survey.questions
+    questions = survey.question_columns
     texts = {q: frame[c].map(_norm) for q, c in questions.items()}
     answered = pd.concat(texts.values(), axis=1).ne("").any(axis=1)
     unit = frame[cols["unit"]].map(_norm)

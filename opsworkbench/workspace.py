@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS capabilities (
 CREATE TABLE IF NOT EXISTS codebook (
     org_id VARCHAR, version INTEGER, created_at TIMESTAMP, action VARCHAR, target VARCHAR,
     value VARCHAR, note VARCHAR, PRIMARY KEY (org_id, version));
+CREATE TABLE IF NOT EXISTS questions (
+    org_id VARCHAR, wave_id VARCHAR, question VARCHAR, source_column VARCHAR, wording VARCHAR,
+    free_text BOOLEAN, note VARCHAR, PRIMARY KEY (org_id, wave_id, question));
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
 CREATE TABLE IF NOT EXISTS quarantine (
     org_id VARCHAR, source_file VARCHAR, row_number INTEGER, reason VARCHAR, raw VARCHAR);
 """
@@ -90,6 +94,15 @@ TABLE_COLUMNS = {
         "source_row",
     ],
     "capabilities": ["org_id", "capability_id", "name", "stage_order", "units", "source_row"],
+    "questions": [
+        "org_id",
+        "wave_id",
+        "question",
+        "source_column",
+        "wording",
+        "free_text",
+        "note",
+    ],
     "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
 }
 

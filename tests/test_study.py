@@ -16,12 +16,20 @@ def test_every_sample_study_is_valid():
     assert all({"work", "success"} <= set(s.surveys[0].questions) for s in studies)
 
 
-def test_missing_core_question_names_field_and_file(tmp_path, tiny_csv):
-    path = write_study(tmp_path, tiny_csv, mapping="columns: {unit: team}\nquestions: {work: work}")
+def test_missing_core_questions_names_field_and_file(tmp_path, tiny_csv):
+    path = write_study(tmp_path, tiny_csv, mapping="columns: {unit: team}\nquestions: {q: work}")
     with pytest.raises(InputError) as err:
         load_study(path)
     assert "study.yml" in str(err.value) and "surveys.0.questions" in str(err.value)
-    assert "success" in str(err.value)
+    assert "success" in str(err.value) and "work" in str(err.value)
+
+
+def test_one_question_no_unit_and_wording_are_accepted(tmp_path, tiny_csv):
+    mapping = "columns: {}\nquestions: {success: {column: success, wording: What is success?}}"
+    survey = load_study(write_study(tmp_path, tiny_csv, mapping=mapping)).surveys[0]
+    assert survey.columns.unit is None
+    assert survey.question_columns == {"success": "success"}
+    assert survey.questions["success"].wording == "What is success?"
 
 
 def test_unknown_field_is_rejected(tmp_path, tiny_csv):
