@@ -25,7 +25,7 @@ def test_missing_core_questions_names_field_and_file(tmp_path, tiny_csv):
 
 
 def test_one_question_no_unit_and_wording_are_accepted(tmp_path, tiny_csv):
-    mapping = "columns: {}\nquestions: {success: {column: success, wording: What is success?}}"
+    mapping = "columns: {}\nquestions: {success: {column: success, wording: 'What is success?'}}"
     survey = load_study(write_study(tmp_path, tiny_csv, mapping=mapping)).surveys[0]
     assert survey.columns.unit is None
     assert survey.question_columns == {"success": "success"}
