@@ -70,7 +70,7 @@ def _store(
     """Replace what this source loaded before with ``prepared``, in one transaction."""
     with ws.transaction(con):
         if wave is not None:
-            for name in ("respondents", "responses", "waves"):
+            for name in ("respondents", "responses", "questions", "waves"):
                 con.execute(f"DELETE FROM {name} WHERE org_id = ? AND wave_id = ?", [org_id, key])
             con.execute(
                 "INSERT INTO waves VALUES (?, ?, ?, ?, ?)",
@@ -85,7 +85,7 @@ def _store(
         ws.insert_frame(con, "quarantine", q.assign(org_id=org_id, source_file=source))
         loaded = len(next(iter(prepared.tables.values())))
         con.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 org_id,
                 kind,
@@ -98,6 +98,7 @@ def _store(
                 loaded,
                 len(prepared.quarantine),
                 dt.datetime.now(),
+                prepared.warnings,
             ],
         )
 
