@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
+import zipfile
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import yaml
 
@@ -17,47 +24,251 @@ ROW = "_row"  # the row number a user sees when opening the file in a spreadshee
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
+# Limits that keep a damaged or hostile file from hanging the workbench or exhausting memory.
+# Excel's own limits are 1,048,576 rows, 16,384 columns and 32,767 characters per cell.
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARS = 262_144
+MAX_UNPACKED_BYTES = 2_000_000_000  # an XLSX's XML once unzipped
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    bad = err.object[err.start : err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("opsworkbench-cp1252", _cp1252_fallback)
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode file bytes: UTF-8 (with or without BOM), else Windows-1252. Returns (text, encoding)."""
+    """Decode file bytes. Returns (text, encoding).
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as such. A file that is not
+    UTF-8 is read as Windows-1252 (what Excel writes in Western Europe). A UTF-8 file with a
+    few stray Windows-1252 bytes keeps its UTF-8 text and reads only those bytes as
+    Windows-1252; its encoding is reported as ``utf-8+cp1252`` so the caller can warn.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        data, encoding = data[3:], "utf-8-sig"
+    else:
+        encoding = "utf-8"
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), encoding
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    text = data.decode("utf-8", errors="opsworkbench-cp1252")
+    if any(ord(ch) > 0xFF for ch in text) and text != data.decode("cp1252", errors="replace"):
+        return text, "utf-8+cp1252"  # real UTF-8 characters beside the stray bytes
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def stray_byte_lines(data: bytes, limit: int = 5) -> list[int]:
+    """Line numbers (1-based) of the first lines that are not valid UTF-8."""
+    lines = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            lines.append(number)
+            if len(lines) == limit:
+                break
+    return lines
 
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV sample (comma, semicolon, tab or pipe; comma if unsure)."""
-    head = "\n".join(text.splitlines()[:20])
+    head = "\n".join(text[:200_000].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         return ","
 
 
-def _cells_as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    def text(value) -> str:
-        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        if isinstance(value, dt.datetime | pd.Timestamp):
-            return pd.Timestamp(value).isoformat(sep=" ")
-        return str(value)
+def _text(value) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return pd.Timestamp(value).isoformat(sep=" ")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
 
-    return frame.apply(lambda col: col.map(text)).astype(object)
+
+def normalise_header(name: object) -> str:
+    """A header as users read it: Unicode NFC, no BOM or zero-width marks, single spaces."""
+    text = unicodedata.normalize("NFC", str(name))
+    text = re.sub(r"[\ufeff\u200b\u200c\u200d\u2060]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def _drop_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop unnamed columns with no values (trailing delimiters, stray Excel columns)."""
-    keep = []
-    for col in frame.columns:
-        unnamed = not str(col).strip() or str(col).startswith("Unnamed:")
-        if unnamed and not frame[col].astype(str).str.strip().any():
-            continue
-        keep.append(col)
-    return frame[keep]
+def column_letter(position: int) -> str:
+    """Spreadsheet letter of a 0-based column position (0 → A, 27 → AB)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (spreadsheet row, cells) records of a CSV text, blank lines left out."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    header, records, row = None, [], 0
+    try:
+        for cells in reader:
+            row += 1
+            if header is None:
+                if any(c.strip() for c in cells):
+                    header = cells
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            records.append((row, cells))
+            if len(records) > MAX_ROWS:
+                raise InputError(
+                    f"more than {MAX_ROWS:,} rows",
+                    file=path,
+                    hint="split the export into several files (one per wave or per unit)",
+                )
+    except csv.Error as exc:
+        limit = "field larger than field limit" in str(exc)
+        raise InputError(
+            f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+            if limit
+            else f"cannot be read as CSV ({exc})",
+            file=path,
+            row=reader.line_num,
+            hint="check for an unclosed quote or a damaged file; re-export it as CSV UTF-8",
+        ) from None
+    return header or [], records
+
+
+def _check_workbook(data: bytes, path: Path) -> None:
+    """Refuse what is not a readable XLSX before parsing: old or encrypted files, damage, bombs."""
+    if data.startswith(_OLE):
+        raise InputError(
+            "this is an old-style .xls workbook or a password-protected workbook",
+            file=path,
+            hint="open it in Excel, remove any password and save it as .xlsx or CSV UTF-8",
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(
+            f"the workbook is damaged or not an Excel file ({exc})",
+            file=path,
+            hint="download or export it again, or save it as CSV UTF-8",
+        ) from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(
+            f"the workbook unpacks to {unpacked / 1e9:.1f} GB, over the limit of "
+            f"{MAX_UNPACKED_BYTES / 1e9:.0f} GB",
+            file=path,
+            hint="export only the survey's responses, or save it as CSV",
+        )
+    row_tag = re.compile(rb"<(?:\w+:)?row[\s>]")
+    cell_tag = re.compile(rb"<(?:\w+:)?c[\s>/]")
+    try:
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(member) as sheet:
+                carry, rows, widest = b"", 0, 0
+                while chunk := sheet.read(1 << 22):
+                    pieces = row_tag.split(carry + chunk)
+                    carry = pieces.pop()  # the row still being read
+                    rows += len(pieces)
+                    widest = max([widest, *(len(cell_tag.findall(p)) for p in pieces)])
+                    if len(carry) > 1 << 24:  # a single row of over 16 MB of cells
+                        widest = max(widest, len(cell_tag.findall(carry)))
+                        carry = carry[-64:]
+                    if widest > MAX_COLUMNS or rows > MAX_ROWS + 1:
+                        break
+                widest = max(widest, len(cell_tag.findall(carry)))
+            if widest > MAX_COLUMNS:
+                raise InputError(
+                    f"a row of sheet '{member.filename}' has more than {MAX_COLUMNS:,} cells, "
+                    "more than Excel allows",
+                    file=path,
+                    hint="the workbook is damaged or was not written by a spreadsheet; export it again",
+                )
+            if rows > MAX_ROWS + 1:
+                raise InputError(
+                    f"more than {MAX_ROWS:,} rows",
+                    file=path,
+                    hint="split the export into several files (one per wave or per unit)",
+                )
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise InputError(
+            f"the workbook is damaged or truncated ({exc})",
+            file=path,
+            hint="download or export it again, or save it as CSV UTF-8",
+        ) from None
+
+
+def _xlsx_records(data: bytes, path: Path, sheet) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    _check_workbook(data, path)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged parts
+        raise InputError(
+            f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
+            file=path,
+            hint="open it in Excel and save it again as .xlsx or CSV UTF-8",
+        ) from None
+    try:
+        if sheet is None or sheet == 0:
+            worksheet = book.worksheets[0]
+        elif isinstance(sheet, int):
+            if sheet >= len(book.worksheets):
+                raise InputError(
+                    f"has no sheet number {sheet}", file=path, hint=f"sheets: {book.sheetnames}"
+                )
+            worksheet = book.worksheets[sheet]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise InputError(
+                f"has no sheet '{sheet}'", file=path, hint=f"its sheets are {book.sheetnames}"
+            )
+        worksheet.reset_dimensions()  # the stored size may be wrong; read what is there
+        header, records = None, []
+        for row, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = [_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+            if long is not None:
+                raise InputError(
+                    f"a cell is longer than {MAX_CELL_CHARS:,} characters",
+                    file=path,
+                    row=row,
+                    column=column_letter(long),
+                )
+            if header is None:
+                header = cells
+            else:
+                records.append((row, cells))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"the workbook is damaged ({type(exc).__name__}: {exc})",
+            file=path,
+            hint="open it in Excel and save it again as .xlsx or CSV UTF-8",
+        ) from None
+    finally:
+        book.close()
+    return header or [], records
 
 
 def read_table(
@@ -67,112 +278,232 @@ def read_table(
 
     Every value is text ("" for empty cells) so nothing is lost or reinterpreted before
     validation. ``_row`` is the row number as a spreadsheet shows it (header is row 1).
+    Blank lines are not rows: they are left out and not counted. A row with more values than
+    the header has columns keeps its extra values in the column ``_extra`` (validation
+    quarantines it). ``frame.attrs`` holds ``encoding`` and ``warnings``.
     """
     path = Path(path)
-    if data is None and not path.exists():
-        raise InputError("file not found", file=path, hint="check the file name in study.yml")
+    if data is None:
+        if not path.is_file():
+            raise InputError("file not found", file=path, hint="check the file name in study.yml")
+        data = path.read_bytes()
     suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            source = io.BytesIO(data) if data is not None else path
-            frame = pd.read_excel(source, sheet_name=sheet or 0, dtype=object, header=0)
-            frame, encoding = _cells_as_text(frame), "xlsx"
-        elif suffix in (".csv", ".txt", ".tsv"):
-            text, encoding = decode(data if data is not None else path.read_bytes())
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=sniff_delimiter(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
+    warnings: list[str] = []
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        header, records = _xlsx_records(data, path, sheet)
+        encoding = "xlsx"
+    elif suffix in (".csv", ".txt", ".tsv"):
+        if data.startswith((b"PK\x03\x04", _OLE)):
+            raise InputError(
+                "this is an Excel workbook with a CSV name",
+                file=path,
+                hint="rename it to .xlsx, or save it from Excel as CSV UTF-8",
+            )
+        text, encoding = decode(data)
+        if encoding == "utf-8+cp1252":
+            lines = stray_byte_lines(data)
+            warnings.append(
+                f"the file is UTF-8 but lines {', '.join(map(str, lines))} hold bytes that are "
+                "not; they were read as Windows-1252 (check those answers' accents)"
+            )
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            warnings.append("NUL characters were removed (the file may be damaged)")
+        header, records = _csv_records(text, path)
+    else:
+        raise InputError(
+            f"unsupported file type '{suffix}'", file=path, hint="export the data as CSV or XLSX"
+        )
+    return _frame(header, records, path, encoding, warnings)
+
+
+def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
+    names = [normalise_header(h) for h in header]
+    width = len(names)
+    if width > MAX_COLUMNS:
+        raise InputError(f"more than {MAX_COLUMNS:,} columns", file=path)
+    # unnamed columns: keep them (named by letter) only when they hold values
+    filled = [False] * width
+    extra = []
+    for _, cells in records:
+        for i, cell in enumerate(cells[:width]):
+            if not filled[i] and cell.strip():
+                filled[i] = True
+        tail = [c for c in cells[width:] if c.strip()]
+        extra.append(" | ".join(tail))
+    keep = [i for i in range(width) if names[i] or filled[i]]
+    labels = {i: names[i] or f"Unnamed: {column_letter(i)}" for i in keep}
+    seen: dict[str, int] = {}
+    clashes = []
+    for i in keep:
+        if not names[i]:
+            continue
+        if names[i].casefold() in seen:
+            first = seen[names[i].casefold()]
+            clashes.append(
+                f"'{header[first]}' (column {column_letter(first)}) and '{header[i]}' "
+                f"(column {column_letter(i)})"
             )
         else:
-            raise InputError(
-                f"unsupported file type '{suffix}'",
-                file=path,
-                hint="export the data as CSV or XLSX",
-            )
-    except (pd.errors.ParserError, ValueError) as exc:
+            seen[names[i].casefold()] = i
+    if clashes:
         raise InputError(
-            f"cannot be read as a table ({exc})",
+            "columns with the same name: " + "; ".join(clashes),
             file=path,
-            hint="open it in a spreadsheet and save it again as CSV UTF-8",
-        ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = _drop_empty_columns(frame)
-    duplicated = frame.columns[frame.columns.duplicated()].tolist()
-    if duplicated:
-        raise InputError(
-            f"duplicate column names {duplicated}",
-            file=path,
-            hint="rename the columns so each is unique",
+            hint="rename the columns in the export so that each name is unique",
         )
-    frame.insert(0, ROW, range(2, len(frame) + 2))
-    frame = frame.reset_index(drop=True)
+    columns = {
+        labels[i]: [cells[i] if i < len(cells) else "" for _, cells in records] for i in keep
+    }
+    frame = pd.DataFrame(columns, dtype=object)
+    if frame.empty and not keep:
+        frame = pd.DataFrame(index=range(len(records)))
+    frame.insert(0, ROW, [row for row, _ in records])
+    if any(extra):
+        frame["_extra"] = extra
     frame.attrs["encoding"] = encoding
+    frame.attrs["warnings"] = warnings
     return frame
+
+
+# Second-header-row labels SurveyMonkey writes under each question (English exports).
+SUBHEADER_LABELS = {"response", "responses", "open-ended response", "other (please specify)"}
+
+
+def _first_row(frame: pd.DataFrame) -> list[str]:
+    return [] if frame.empty else [str(v).strip() for v in frame.iloc[0].drop(ROW)]
+
+
+def _import_id_row(frame: pd.DataFrame) -> int | None:
+    """Position (0 or 1) of Qualtrics' ``{"ImportId": …}`` header row, if there is one."""
+    for position in range(min(2, len(frame))):
+        if any(str(v).startswith('{"ImportId"') for v in frame.iloc[position].drop(ROW)):
+            return position
+    return None
+
+
+def _looks_like_subheader(frame: pd.DataFrame) -> bool:
+    first = [v.casefold() for v in _first_row(frame)]
+    return any(v in SUBHEADER_LABELS for v in first)
+
+
+def _is_qualtrics(frame: pd.DataFrame) -> bool:
+    cols = set(frame.columns)
+    return (
+        {"ResponseId", "StartDate"} <= cols
+        or "ResponseID" in cols
+        or "_recordId" in cols
+        or _import_id_row(frame) is not None
+    )
+
+
+def _is_surveymonkey(frame: pd.DataFrame) -> bool:
+    """SurveyMonkey's signature is its sub-header row, whatever metadata columns were kept."""
+    if frame.empty:
+        return False
+    ids = [c for c in ("Respondent ID", "Collector ID") if c in frame.columns]
+    if any(str(frame.at[0, c]).strip() for c in ids):
+        return False
+    return _looks_like_subheader(frame) or bool(ids)
 
 
 def _qualtrics(frame: pd.DataFrame) -> pd.DataFrame:
-    """Qualtrics exports carry two extra header rows: question wording and ImportId JSON."""
-    if len(frame) >= 2 and str(frame.iloc[1, 1]).startswith('{"ImportId"'):
-        return frame.iloc[2:].reset_index(drop=True).copy()
-    return frame
+    """Qualtrics exports carry extra header rows: question wording and ImportId JSON."""
+    position = _import_id_row(frame)
+    if position is None:
+        return frame
+    wordings = {}
+    if position == 1:  # the row above the ImportIds holds the question as it was asked
+        wordings = {c: str(frame.at[0, c]).strip() for c in frame.columns if c != ROW}
+    out = frame.iloc[position + 1 :].reset_index(drop=True).copy()
+    out.attrs = {**frame.attrs, "wordings": wordings}
+    return out
 
 
 def _surveymonkey(frame: pd.DataFrame) -> pd.DataFrame:
     """SurveyMonkey puts sub-question labels in a second header row; merge them into names."""
-    if frame.empty:
+    if not _is_surveymonkey(frame):
         return frame
     sub = frame.iloc[0]
     names, last = [], ""
     for col in frame.columns:
-        if col == ROW:
+        if col in (ROW, "_extra"):
             names.append(col)
             continue
         base = last if col.startswith("Unnamed:") else col
         last = base
         label = str(sub[col]).strip()
-        generic = label in ("", "Response", "Open-Ended Response")
+        generic = label.casefold() in ("", "response", "open-ended response")
         names.append(base if generic else f"{base} - {label}")
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = names
-    return frame
+    out = frame.iloc[1:].reset_index(drop=True)
+    out.columns = names
+    out.attrs = {**frame.attrs, "wordings": {n: n for n in names if n not in (ROW, "_extra")}}
+    return out
+
+
+def _headers_are_questions(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.attrs = {**frame.attrs, "wordings": {c: c for c in frame.columns if c != ROW}}
+    return out
 
 
 def _passthrough(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-LAYOUTS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
-    "generic": _passthrough,
-    "google_forms": _passthrough,
-    "msforms": _passthrough,
-    "qualtrics": _qualtrics,
-    "surveymonkey": _surveymonkey,
+@dataclass(frozen=True)
+class Layout:
+    """A survey tool's export layout: how to recognise it and how to strip its extra rows."""
+
+    name: str
+    detect: Callable[[pd.DataFrame], bool]
+    strip: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+# Checked in this order by ``format: auto``; ``generic`` matches everything.
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in (
+        Layout("qualtrics", _is_qualtrics, _qualtrics),
+        Layout("surveymonkey", _is_surveymonkey, _surveymonkey),
+        Layout(
+            "msforms",
+            lambda f: {"ID", "Start time", "Completion time"} <= set(f.columns),
+            _headers_are_questions,
+        ),
+        Layout(
+            "google_forms",
+            lambda f: bool({"Timestamp", "Marca temporal", "Horodateur", "Zeitstempel"} & set(f.columns)),
+            _headers_are_questions,
+        ),
+        Layout("generic", lambda f: True, _passthrough),
+    )
 }
 
 
 def detect_layout(frame: pd.DataFrame) -> str:
-    """Guess the survey tool from the header (used when a study says ``format: auto``)."""
-    cols = set(frame.columns)
-    if {"ResponseId", "StartDate"} <= cols or "ResponseID" in cols:
-        return "qualtrics"
-    if {"ID", "Start time", "Completion time"} <= cols:
-        return "msforms"
-    if {"Respondent ID", "Collector ID"} <= cols:
-        return "surveymonkey"
-    if "Timestamp" in cols:
-        return "google_forms"
-    return "generic"
+    """Guess the survey tool from the header and the rows under it (``format: auto``)."""
+    return next(name for name, layout in LAYOUTS.items() if layout.detect(frame))
 
 
 def read_survey(path: str | Path, *, layout: str = "auto", sheet=None, data: bytes | None = None):
-    """Read a survey export and strip its tool-specific header rows. Returns (frame, layout)."""
+    """Read a survey export and strip its tool-specific header rows. Returns (frame, layout).
+
+    ``frame.attrs["warnings"]`` says when the first row under the header looks like a second
+    header row that the chosen layout does not remove.
+    """
     frame = read_table(path, sheet=sheet, data=data)
     if layout == "auto":
         layout = detect_layout(frame)
-    return LAYOUTS[layout](frame), layout
+    stripped = LAYOUTS[layout].strip(frame)
+    if _looks_like_subheader(stripped) or _import_id_row(stripped) is not None:
+        labels = [v for v in _first_row(stripped) if v][:3]
+        stripped.attrs.setdefault("warnings", []).append(
+            f"row {stripped.at[0, ROW]} looks like a second header row "
+            f"({', '.join(repr(v) for v in labels)}), not a response; it is read as one — "
+            "set the survey's format in study.yml (surveymonkey, qualtrics) or delete the row"
+        )
+    return stripped, layout
 
 
 def parse_timestamp(value: str, *, dayfirst: bool = False) -> pd.Timestamp | None:

@@ -103,5 +103,5 @@ def test_unsupported_and_missing_files(tmp_path):
 def test_duplicate_headers_are_an_error(tmp_path):
     path = tmp_path / "dup.xlsx"
     pd.DataFrame([[1, 2]], columns=["a", "a "]).to_excel(path, index=False)
-    with pytest.raises(InputError, match="duplicate column names"):
+    with pytest.raises(InputError, match=r"same name: .a. \(column A\) and .a . \(column B\)"):
         read_table(path)
