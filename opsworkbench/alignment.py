@@ -7,8 +7,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from opsworkbench.diagnostics import hidden_units
 from opsworkbench.orientation import UNCLASSIFIED, normalise
-from opsworkbench.privacy import suppressed_groups
 from opsworkbench.profiles import outcome_probability
 
 OUTPUT_QUADRANTS = {"factory_floor", "customer_activity"}
@@ -166,21 +166,26 @@ def capability_chain(
     metrics: pd.DataFrame,
     key_results: pd.DataFrame,
     min_size: int,
+    *,
+    hidden: set | None = None,
 ) -> pd.DataFrame:
     """Each capability, left to right, with the customer-outcome index of three sources.
 
-    people: answers of respondents in the capability's units (hidden when those units together
-    have fewer than ``min_size`` respondents or include a suppressed unit's complement);
-    metrics and key results: those attached to the capability.
+    people: classified answers of respondents in the capability's shown units (``hidden``
+    units, default :func:`opsworkbench.diagnostics.hidden_units`, are left out; blank when
+    fewer than ``min_size`` people remain); metrics and key results: those attached to the
+    capability.
     """
-    sizes = respondents.groupby("unit")["respondent_id"].nunique()
-    hidden = suppressed_groups(sizes, min_size)
+    if hidden is None:
+        hidden = hidden_units(respondents, scored, min_size)
     rows = []
     for _, cap in capabilities.sort_values("stage_order").iterrows():
         units = [u for u in cap["units"] if u not in hidden]
         people = scored[scored["unit"].isin(units) & (scored["quadrant"] != UNCLASSIFIED)]
         sources = {
-            "people": people if people["respondent_id"].nunique() >= min_size else people.iloc[0:0],
+            "people": people
+            if people["respondent_id"].nunique() >= max(min_size, 1)
+            else people.iloc[0:0],
             "metrics": metrics[metrics["capability_id"] == cap["capability_id"]],
             "key results": key_results[key_results["capability_id"] == cap["capability_id"]],
         }
@@ -198,7 +203,9 @@ def capability_chain(
                     else np.nan,
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        rows, columns=["capability_id", "capability", "stage_order", "source", "n", "index"]
+    )
 
 
 def under_measured(themes: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:

@@ -40,9 +40,11 @@ class Analysis:
 def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis:
     """Every analysis of the report. ``workspace`` is needed only to compare with the previous wave."""
     scored, respondents, metrics, n = ctx.scored, ctx.respondents, ctx.metrics, ctx.min_size
-    units = diagnostics.unit_positions(respondents, scored, n)
-    profile = profiles.orientation_profile(scored, respondents, n)
-    lenses = profiles.say_measure_value_reward(scored, respondents, metrics, n)
+    # one set of hidden units for every section, so no section gives away another's blanks
+    hidden = diagnostics.hidden_units(respondents, scored, n)
+    units = diagnostics.unit_positions(respondents, scored, n, hidden=hidden)
+    profile = profiles.orientation_profile(scored, respondents, n, hidden=hidden)
+    lenses = profiles.say_measure_value_reward(scored, respondents, metrics, n, hidden=hidden)
     krs, objectives = alignment.okr_health(
         ctx.okrs,
         score_texts(ctx.okrs["key_result"], ctx.codebook.model()),
@@ -66,19 +68,23 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         change = profiles.wave_change(before.scored, scored, before.respondents, respondents, n)
     headline = diagnostics.headline(respondents, scored, n)
     index = profiles.outcome_index(scored)
+    if index[3] < n:  # too few people behind it to show
+        index = (float("nan"), float("nan"), float("nan"), index[3])
     return Analysis(
         headline=headline,
         index=index,
         units=units,
         profile=profile,
         work_success=profiles.work_success_gap(profile),
-        comparison=diagnostics.question_comparison(scored),
+        comparison=diagnostics.question_comparison(scored, n),
         lenses=lenses,
         stages=diagnostics.metric_stages(metrics),
         perverse=perverse,
         key_results=krs,
         objectives=objectives,
-        chain=alignment.capability_chain(ctx.capabilities, scored, respondents, metrics, krs, n),
+        chain=alignment.capability_chain(
+            ctx.capabilities, scored, respondents, metrics, krs, n, hidden=hidden
+        ),
         hybrid=hybrid,
         themes=themes,
         opportunities=opportunities,

@@ -8,7 +8,7 @@ import pandas as pd
 
 from opsworkbench.codebook import Codebook
 from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
-from opsworkbench.privacy import mask_small_groups
+from opsworkbench.privacy import mask_small_groups, suppressed_groups
 from opsworkbench.themes import find_themes
 
 CORE_QUESTIONS = ["work", "success"]
@@ -76,8 +76,11 @@ def theme_summary(
             focus=("focus", "mean"),
             result=("result", "mean"),
             quadrant=("quadrant", lambda q: q.value_counts().idxmax()),
+            _people=("respondent_id", "nunique"),
         )
     )
+    # a theme's position rests on its classified answers only: shown for enough people
+    stats = stats[stats["_people"] >= min_size].drop(columns="_people")
     table = table.merge(stats, left_on="theme", right_index=True, how="left")
     unit_sizes = scored.groupby("unit")["respondent_id"].nunique()
     quotable_units = set(unit_sizes[unit_sizes >= min_quote_size].index)
@@ -120,19 +123,57 @@ def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return shares.reset_index()
 
 
+def scored_people(scored: pd.DataFrame, question: str | None = None) -> pd.Series:
+    """People per unit with at least one classified answer (to ``question``, or to any).
+
+    These are the people behind a unit's scores, so the privacy minimum applies to them.
+    """
+    part = scored if question is None else scored[scored["question"] == question]
+    part = part[part["quadrant"] != UNCLASSIFIED]
+    return part.groupby("unit")["respondent_id"].nunique()
+
+
+def hidden_units(
+    respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int, *, also=()
+) -> set:
+    """Units whose numbers the report hides, the same set in every section.
+
+    A unit is hidden when fewer than ``min_size`` people stand behind any number shown for it:
+    its respondents, the people with a classified answer, and the people with a classified
+    answer to each question. Complementary suppression applies to each of those counts, so
+    the hidden units together can never be worked out from the organisation's total.
+    ``also`` names units hidden for another reason (e.g. missing from the other wave).
+    """
+    bases = [respondents.groupby("unit")["respondent_id"].nunique(), scored_people(scored)]
+    bases += [scored_people(scored, q) for q in sorted(scored["question"].unique())]
+    hidden = set(also)
+    while True:
+        grown = set(hidden)
+        for sizes in bases:
+            grown = suppressed_groups(sizes, min_size, also=grown)
+        if grown == hidden:
+            return hidden
+        hidden = grown
+
+
 def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> dict:
-    """Organisation-level orientation: counts, quadrant shares, mean position, dominant mode."""
+    """Organisation-level orientation: counts, quadrant shares, mean position, dominant mode.
+
+    Scores are shown only when at least ``min_size`` people gave a classified answer
+    (``scored``); otherwise ``suppressed`` is true and only the counts are given.
+    """
+    classified = scored[scored["quadrant"] != UNCLASSIFIED]
     n = int(respondents["respondent_id"].nunique())
     out = {
         "respondents": n,
+        "scored": int(classified["respondent_id"].nunique()),
         "units": int(respondents["unit"].nunique()),
-        "suppressed": n < min_size,
     }
+    out["suppressed"] = out["scored"] < min_size
     out["answers"] = {q: int((scored["question"] == q).sum()) for q in CORE_QUESTIONS}
     out["unclassified"] = int((scored["quadrant"] == UNCLASSIFIED).sum())
     if out["suppressed"]:
         return out
-    classified = scored[scored["quadrant"] != UNCLASSIFIED]
     shares = classified["quadrant"].value_counts(normalize=True).reindex(QUADRANTS, fill_value=0.0)
     out["shares"] = shares.round(4).to_dict()
     out["focus"] = round(float(classified["focus"].mean()), 3)
@@ -141,30 +182,44 @@ def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> 
     return out
 
 
-def unit_positions(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> pd.DataFrame:
-    """Mean position of each unit on both axes; units under ``min_size`` respondents suppressed.
+def unit_positions(
+    respondents: pd.DataFrame,
+    scored: pd.DataFrame,
+    min_size: int,
+    *,
+    hidden: set | None = None,
+) -> pd.DataFrame:
+    """Mean position of each unit on both axes; small units suppressed.
 
-    Suppression is complementary (see :func:`opsworkbench.privacy.suppressed_groups`).
+    ``hidden`` defaults to :func:`hidden_units` (complementary suppression on every count
+    behind a unit's numbers). ``scored`` is the number of people with a classified answer.
     """
+    if hidden is None:
+        hidden = hidden_units(respondents, scored, min_size)
     sizes = respondents.groupby("unit")["respondent_id"].nunique().rename("respondents")
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
+    people = classified.groupby("unit")["respondent_id"].nunique().rename("scored")
     means = classified.groupby("unit")[["focus", "result"]].mean()
     dominant = classified.groupby("unit")["quadrant"].agg(lambda q: q.value_counts().idxmax())
     share = classified.groupby("unit")["quadrant"].agg(
         lambda q: q.value_counts(normalize=True).max()
     )
-    frame = (
-        pd.concat([sizes, means, dominant, share.rename("share")], axis=1)
-        .reset_index()
-        .rename(columns={"index": "unit"})
-    )
-    frame = mask_small_groups(frame, "unit", "respondents", min_size)
+    frame = pd.concat(
+        [sizes, people, means, dominant.rename("quadrant"), share.rename("share")], axis=1
+    ).reindex(sizes.index)
+    frame = frame.rename_axis("unit").reset_index()
+    frame["scored"] = frame["scored"].fillna(0).astype(int)
+    frame = mask_small_groups(frame, "unit", "respondents", min_size, hidden=hidden)
     return frame.sort_values("unit", kind="stable").reset_index(drop=True)
 
 
-def question_comparison(scored: pd.DataFrame) -> pd.DataFrame:
-    """Quadrant shares of "work" versus "success" answers (tidy: question, quadrant, share)."""
+def question_comparison(scored: pd.DataFrame, min_size: int = 0) -> pd.DataFrame:
+    """Quadrant shares of "work" versus "success" answers (tidy: question, quadrant, share).
+
+    A question is left out when fewer than ``min_size`` people gave it a classified answer.
+    """
     shares = quadrant_shares(scored, ["question"])
+    shares = shares[shares["question"].isin(CORE_QUESTIONS) & (shares["n"] >= max(min_size, 1))]
     tidy = shares.melt(
         id_vars=["question", "n"], value_vars=QUADRANTS, var_name="quadrant", value_name="share"
     )

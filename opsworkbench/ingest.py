@@ -107,11 +107,7 @@ def _ingest_source(
     con, study: Study, *, kind: str, key: str, name: str, survey: Survey | None = None
 ) -> FileResult:
     path = study.path(name)
-    if not path.exists():
-        raise InputError(
-            "file not found", file=path, hint=f"check '{name}' in {study.folder / 'study.yml'}"
-        )
-    data = path.read_bytes()
+    data = study.open_file(name)  # only regular files inside the study folder, size-capped
     sha = hashlib.sha256(data).hexdigest()
     before = con.execute(
         "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined FROM sources "
@@ -131,7 +127,12 @@ def _ingest_source(
     if survey is not None:
         frame, layout = read_survey(path, layout=survey.format, sheet=survey.sheet, data=data)
         prepared = prepare_survey(
-            frame, survey, org_id=study.org_id, salt=ws.salt(con), source=source
+            frame,
+            survey,
+            org_id=study.org_id,
+            salt=ws.salt(con),
+            source=source,
+            min_group_size=study.privacy.min_group_size,
         )
     else:
         layout = "table"
@@ -141,6 +142,7 @@ def _ingest_source(
         else:
             frame = read_table(path, data=data)
         prepared = INVENTORIES[kind](frame, org_id=study.org_id, source=source)
+        prepared.warnings[:0] = frame.attrs.get("warnings", [])
     _store(
         con,
         org_id=study.org_id,

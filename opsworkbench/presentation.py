@@ -25,6 +25,50 @@ def show(fragment: str):
     display(HTML(fragment))
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """"1 respondent", "2 respondents"."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def people_reason(head: dict, min_size: int) -> str:
+    """Why no organisation-wide score is shown, in one sentence ("" when scores are shown)."""
+    n, scored = head["respondents"], head.get("scored", head["respondents"])
+    if n < min_size:
+        return f"{plural(n, 'respondent')}; at least {min_size} are needed to show results."
+    if scored < min_size:
+        some = (
+            "none gave an answer that could be classified"
+            if scored == 0
+            else f"only {scored} gave an answer that could be classified"
+        )
+        return (
+            f"{plural(n, 'respondent')}, but {some} (the others wrote non-answers such as "
+            f"“n/a”); at least {min_size} are needed to show results."
+        )
+    return ""
+
+
+def unit_reason(head: dict, units: pd.DataFrame, min_size: int) -> str:
+    """Why units are not compared ("" when at least one unit is shown on its own)."""
+    why = people_reason(head, min_size)
+    if why:
+        return why
+    if head["units"] == 1:
+        return "Everyone who answered is in one unit, so there are no units to compare."
+    if units.empty or units["suppressed"].all():
+        return (
+            f"No unit is shown on its own: each has fewer than {min_size} people with a "
+            "classified answer, or is hidden so that a smaller unit cannot be worked out from "
+            "the total."
+        )
+    return ""
+
+
+def note(text: str) -> str:
+    """An explanatory note (escaped); empty text gives an empty fragment."""
+    return f"<p class='ow-note'>{escape(text)}</p>" if text else ""
+
+
 def pct(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
@@ -64,8 +108,8 @@ def headline(ctx, head: dict) -> str:
     )
     if head["suppressed"]:
         return html + (
-            f"<p class='ow-note'>Fewer than {ctx.min_size} people answered, so no "
-            "scores are shown for this wave.</p>"
+            f"<p class='ow-finding'>No results are shown for this wave: "
+            f"{escape(people_reason(head, ctx.min_size))}</p>"
         )
     shares = head["shares"]
     dominant = head["dominant"]
@@ -80,22 +124,38 @@ def headline(ctx, head: dict) -> str:
     )
 
 
-def unit_table(units: pd.DataFrame, min_size: int) -> str:
+def unit_table(units: pd.DataFrame, min_size: int, head: dict | None = None) -> str:
+    """Each unit's position, hidden units marked; a note instead when no unit can be shown."""
+    why = unit_reason(head, units, min_size) if head is not None else ""
+    if head is not None and (head["suppressed"] or head["units"] == 1):
+        return note(why)
     shown = units.assign(
         quadrant=units["quadrant"].map(QUADRANT_LABELS),
         respondents=[
-            f"hidden (fewer than {min_size} or needed to protect one)" if s else n
+            f"hidden (fewer than {min_size} people with a classified answer, or hidden to "
+            "protect a smaller unit)"
+            if s
+            else n
             for s, n in zip(units["suppressed"], units["respondents"], strict=True)
         ],
     )[["unit", "respondents", "focus", "result", "quadrant"]]
     fmt = {
         c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")
     }
-    return table(shown.rename(columns={"quadrant": "most common quadrant"}), formats=fmt)
+    return note(why) + table(
+        shown.rename(columns={"quadrant": "most common quadrant"}), formats=fmt
+    )
 
 
-def work_vs_success(comparison: pd.DataFrame) -> str:
+def work_vs_success(comparison: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
     """One sentence on how success answers differ from work answers."""
+    if set(comparison["question"].astype(str)) != {"work", "success"}:
+        why = people_reason(head, min_size) if head is not None else ""
+        return note(
+            why
+            or f"Each question needs classified answers from at least {min_size} people to be "
+            "compared; one of them has fewer."
+        )
     share = comparison.pivot(index="quadrant", columns="question", values="share").fillna(0.0)
     outcome = share.loc[["customer_outcome", "business_result"]].sum()
     customer = share.loc[["customer_outcome", "customer_activity"]].sum()
@@ -201,6 +261,8 @@ def number(v) -> str:
 
 def summary(findings: list[tuple[str, str]]) -> str:
     """The executive summary: numbered plain-language findings, each linked to its evidence."""
+    if not findings:
+        return note("Nothing in this wave is large enough, or loaded, to report a finding.")
     items = "".join(
         f"<li>{escape(text)} <a href='{escape(anchor)}'>Evidence →</a></li>"
         for text, anchor in findings
@@ -208,7 +270,10 @@ def summary(findings: list[tuple[str, str]]) -> str:
     return f"<ol class='ow-summary'>{items}</ol>"
 
 
-def profile_table(profile: pd.DataFrame) -> str:
+def profile_table(profile: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
+    """The customer-outcome index per unit with its interval and quadrant shares."""
+    if profile.empty:
+        return note(people_reason(head, min_size) if head is not None else "")
     shown = profile[profile["question"] == "both"][
         ["unit", "respondents", "index", "low", "high", *QUADRANT_LABELS]
     ]
@@ -236,7 +301,10 @@ def work_success_table(gaps: pd.DataFrame) -> str:
     )
 
 
-def lens_table(lenses: pd.DataFrame) -> str:
+def lens_table(lenses: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
+    """Say, measure, value and reward side by side, per unit."""
+    why = people_reason(head, min_size) if head is not None else ""
+    html = note(f"What people say is not shown: {why}") if why else ""
     shown = lenses[
         ["unit", "respondents", "say", "measure", "value", "reward", "gap", "measure_n", "reward_n"]
     ]
@@ -247,14 +315,25 @@ def lens_table(lenses: pd.DataFrame) -> str:
             "reward_n": "metrics incentivised",
         }
     )
-    return table(
+    return html + table(
         shown,
         formats={c: number for c in ("say", "measure", "value", "reward")}
         | {"say − reward": _signed},
     )
 
 
-def perverse_table(perverse: pd.DataFrame) -> str:
+def perverse_table(perverse: pd.DataFrame, metrics: pd.DataFrame | None = None) -> str:
+    """Rewarded output metrics with nothing guarding the outcome, or why there are none."""
+    if perverse.empty and metrics is not None and metrics.empty:
+        return note(
+            "No metric inventory was loaded for this organisation, so incentives cannot be checked."
+        )
+    if (
+        perverse.empty
+        and metrics is not None
+        and not metrics["incentivised"].fillna(False).astype(bool).any()
+    ):
+        return note("None of the metrics is incentivised, so no incentive can work against outcomes.")
     if perverse.empty:
         return "<p class='ow-finding'>Every rewarded output metric has a rewarded customer-outcome metric beside it.</p>"
     shown = perverse.rename(
@@ -311,7 +390,18 @@ def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
     return html
 
 
-def hybrid_text(hybrid: dict) -> str:
+def hybrid_text(hybrid: dict, head: dict | None = None, min_size: int = 0) -> str:
+    """Focused, deliberate hybrid or unfocused mix, and which units are in which mode."""
+    if hybrid["mode"] == "not enough units":
+        if head is not None and head["units"] == 1:
+            why = "everyone who answered is in one unit, so there are no units to compare"
+        else:
+            why = (
+                f"fewer than two units have at least {min_size} people with a classified answer"
+                if min_size
+                else "too few units are large enough to judge"
+            )
+        return note(f"Not judged: {why}.")
     meaning = {
         "deliberate hybrid": "units work in clearly different modes, each focused — a healthy hybrid if the split is intended",
         "unfocused mix": "most units are muddled between modes rather than choosing one",
@@ -329,9 +419,27 @@ def hybrid_text(hybrid: dict) -> str:
     )
 
 
+def capability_note(chain: pd.DataFrame, capabilities: pd.DataFrame, head: dict, min_size: int) -> str:
+    """Why the capability chain is empty or has no people row."""
+    if capabilities.empty:
+        return note(
+            "No capability map was loaded for this organisation: add capabilities: to its "
+            "study.yml to see the value chain."
+        )
+    people = chain[chain["source"] == "people"]
+    if people["index"].notna().any():
+        return ""
+    why = people_reason(head, min_size) or (
+        f"no capability has at least {min_size} people with a classified answer in its shown units."
+    )
+    return note(f"What people say is blank for every capability: {why}")
+
+
 def opportunity_table(opportunities: pd.DataFrame) -> str:
     if opportunities.empty:
-        return ""
+        return note(
+            "No success themes were found (see the themes above), so there is nothing to rank."
+        )
     shown = opportunities.assign(quadrant=opportunities["quadrant"].map(QUADRANT_LABELS))
     return table(shown.rename(columns={"matched_metrics": "closest metrics"}))
 
@@ -340,7 +448,10 @@ def change_table(change: pd.DataFrame, waves: tuple[str, str] | None) -> str:
     if waves is None:
         return "<p class='ow-note'>Only one survey wave is on file, so there is no change to show yet.</p>"
     if change.empty:
-        return f"<p class='ow-note'>No group reaches the minimum size in both {escape(waves[0])} and {escape(waves[1])}.</p>"
+        return note(
+            f"Not shown: fewer than the minimum number of people gave a classified answer in "
+            f"wave {waves[0]} or in wave {waves[1]}."
+        )
     shown = change.assign(significant=change["significant"].map({True: "yes", False: ""}))
     intro = (
         f"<p>From wave {escape(waves[0])} to {escape(waves[1])}, index points (95% interval):</p>"
@@ -348,8 +459,22 @@ def change_table(change: pd.DataFrame, waves: tuple[str, str] | None) -> str:
     return intro + table(shown, formats={"change": _signed, "low": _signed, "high": _signed})
 
 
-def next_steps(steps: pd.DataFrame) -> str:
+def next_steps(steps: pd.DataFrame, head: dict | None = None, ctx=None) -> str:
+    """One card per material gap, or why there is none."""
     if steps.empty:
+        unchecked = []
+        if head is not None and head["suppressed"]:
+            unchecked.append("what people say (too few people)")
+        if ctx is not None and ctx.metrics.empty:
+            unchecked.append("measures and incentives (no metric inventory)")
+        if ctx is not None and ctx.okrs.empty:
+            unchecked.append("OKRs (none loaded)")
+        if unchecked:
+            return note(
+                "No gap can be reported with confidence: this report could not check "
+                + "; ".join(unchecked)
+                + "."
+            )
         return "<p class='ow-finding'>No material gap was found between what is said, measured and rewarded.</p>"
     cards = "".join(
         f"<div class='ow-step'><h4>{escape(r.about)}</h4><p><b>Gap.</b> {escape(r.gap)}</p>"

@@ -55,34 +55,45 @@ def escape(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def suppressed_groups(sizes: pd.Series, min_size: int) -> set:
+def suppressed_groups(sizes: pd.Series, min_size: int, *, also: Iterable = ()) -> set:
     """Groups to hide, including complementary suppression.
 
-    A group smaller than ``min_size`` is hidden. If exactly one group is hidden, it could be
-    recovered by subtracting the visible groups from the total, so the next smallest group is
-    hidden too.
+    A group smaller than ``min_size`` is hidden. Whatever is hidden can still be worked out as
+    one block, by subtracting the visible groups from the total, so the hidden groups together
+    must reach ``min_size`` too; when they do not, the next smallest visible group is hidden
+    as well.
 
     Parameters
     ----------
     sizes : Series
-        Group size per group label.
+        Group size per group label (people behind the numbers shown for the group).
     min_size : int
         Smallest group that may be shown.
+    also : iterable
+        Groups already hidden for another reason; they count towards the hidden block and are
+        part of the result.
     """
+    also = set(also)
     sizes = sizes[sizes > 0]
-    hidden = set(sizes[sizes < min_size].index)
-    if len(hidden) == 1 and len(sizes) > 1:
+    hidden = set(sizes[sizes < min_size].index) | (also & set(sizes.index))
+    block = sizes[sizes.index.isin(hidden)].sum()
+    if hidden and block < min_size:
         visible = sizes.drop(list(hidden)).sort_values(kind="stable")
-        hidden.add(visible.index[0])
-    return hidden
+        if len(visible):
+            hidden.add(visible.index[0])
+    return hidden | also
 
 
-def mask_small_groups(frame: pd.DataFrame, group: str, size: str, min_size: int) -> pd.DataFrame:
+def mask_small_groups(
+    frame: pd.DataFrame, group: str, size: str, min_size: int, *, hidden: set | None = None
+) -> pd.DataFrame:
     """Return ``frame`` with a ``suppressed`` column and every other value blanked for hidden groups.
 
-    ``frame`` has one row per group (column ``group``) with its size in column ``size``.
+    ``frame`` has one row per group (column ``group``) with its size in column ``size``. The
+    groups to hide are worked out from those sizes unless ``hidden`` gives them.
     """
-    hidden = suppressed_groups(frame.set_index(group)[size], min_size)
+    if hidden is None:
+        hidden = suppressed_groups(frame.set_index(group)[size], min_size)
     out = frame.copy()
     out["suppressed"] = out[group].isin(hidden)
     value_cols = [c for c in out.columns if c not in (group, "suppressed")]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from opsworkbench.diagnostics import stage_weights
+from opsworkbench.diagnostics import hidden_units, stage_weights
 from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED
-from opsworkbench.privacy import suppressed_groups
 
 BOOTSTRAP = 1000
+# Most resampled values held in memory at once (8 MB of indices), however many answers.
+MAX_CELLS = 1 << 20
 LENSES = ["say", "measure", "value", "reward"]
 LENS_STAGES = {"measure": "measured", "value": "reported", "reward": "incentivised"}
 LENS_TITLES = {
@@ -23,6 +24,37 @@ LENS_TITLES = {
 def outcome_probability(frame: pd.DataFrame) -> pd.Series:
     """Per text, the model's probability that it is customer-outcome: p(external) × p(outcome)."""
     return ((frame["focus"] + 1) / 2) * ((frame["result"] + 1) / 2)
+
+
+def resample_blocks(reps: int, n: int, max_cells: int | None = None):
+    """Blocks of a ``reps`` × ``n`` bootstrap draw, in draw order, none above ``max_cells``.
+
+    Yields (first rep, end rep, first value, end value). Whole repetitions are grouped while
+    they fit; a repetition larger than ``max_cells`` is split into pieces.
+    """
+    max_cells = max_cells or MAX_CELLS
+    if n <= max_cells:
+        step = max(1, max_cells // max(n, 1))
+        for start in range(0, reps, step):
+            yield start, min(start + step, reps), 0, n
+    else:
+        for rep in range(reps):
+            for start in range(0, n, max_cells):
+                yield rep, rep + 1, start, min(start + max_cells, n)
+
+
+def bootstrap_means(values, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``reps`` resamples (with replacement) of ``values``, drawn block by block.
+
+    The draws are the same as one ``rng.choice(values, (reps, len(values)))`` call, so the
+    result does not depend on the block size, but memory stays bounded by :data:`MAX_CELLS`.
+    """
+    values = np.asarray(values, dtype=float)
+    n = len(values)
+    sums = np.zeros(reps)
+    for r0, r1, c0, c1 in resample_blocks(reps, n):
+        sums[r0:r1] += values[rng.integers(0, n, size=(r1 - r0, c1 - c0))].sum(axis=1)
+    return sums / n
 
 
 def outcome_index(
@@ -46,30 +78,39 @@ def outcome_index(
         else classified.index
     )
     per = p.groupby(groups.to_numpy()).mean().to_numpy()
-    rng = np.random.default_rng(seed)
-    boots = rng.choice(per, size=(reps, len(per)), replace=True).mean(axis=1)
+    boots = bootstrap_means(per, reps, np.random.default_rng(seed))
     low, high = np.percentile(boots, [2.5, 97.5])
     return (round(100 * per.mean(), 1), round(100 * low, 1), round(100 * high, 1), len(per))
 
 
+PROFILE_COLUMNS = ["unit", "question", "respondents", "index", "low", "high", *QUADRANTS]
+
+
 def orientation_profile(
-    scored: pd.DataFrame, respondents: pd.DataFrame, min_size: int
+    scored: pd.DataFrame,
+    respondents: pd.DataFrame,
+    min_size: int,
+    *,
+    hidden: set | None = None,
 ) -> pd.DataFrame:
     """Per unit (and the whole organisation) and question: quadrant shares and the index.
 
-    Units below ``min_size`` respondents, and their complement, are left out entirely.
+    A row is shown only when at least ``min_size`` people gave a classified answer behind it;
+    ``hidden`` units (default :func:`opsworkbench.diagnostics.hidden_units`) are left out
+    entirely. ``respondents`` in the result counts those people.
     """
-    sizes = respondents.groupby("unit")["respondent_id"].nunique()
-    hidden = suppressed_groups(sizes, min_size)
+    if hidden is None:
+        hidden = hidden_units(respondents, scored, min_size)
     rows = []
     groups = [("All units", scored)] + [
         (u, g) for u, g in scored.groupby("unit") if u not in hidden
     ]
+    questions = [q for q in ("work", "success") if (scored["question"] == q).any()]
     for unit, group in groups:
-        for question in ["work", "success", "both"]:
+        for question in [*questions, "both"]:
             part = group if question == "both" else group[group["question"] == question]
             classified = part[part["quadrant"] != UNCLASSIFIED]
-            if part["respondent_id"].nunique() < min_size:
+            if classified["respondent_id"].nunique() < max(min_size, 1):
                 continue
             index, low, high, n = outcome_index(part)
             shares = (
@@ -88,16 +129,20 @@ def orientation_profile(
                     **shares.to_dict(),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=PROFILE_COLUMNS)
 
 
 def work_success_gap(profile: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: success index minus work index (positive: success is told in outcome terms)."""
+    """Per unit: success index minus work index (positive: success is told in outcome terms).
+
+    Empty when the profile does not hold both questions for any unit.
+    """
     wide = profile[profile["question"] != "both"].pivot(
         index="unit", columns="question", values="index"
     )
-    wide = wide.dropna()
-    return wide.assign(gap=wide["success"] - wide["work"]).reset_index()
+    wide = wide.reindex(columns=["work", "success"]).dropna()
+    wide.columns.name = None
+    return wide.assign(gap=wide["success"] - wide["work"]).rename_axis("unit").reset_index()
 
 
 def _metric_lens(metrics: pd.DataFrame, lens: str) -> pd.DataFrame:
@@ -106,7 +151,12 @@ def _metric_lens(metrics: pd.DataFrame, lens: str) -> pd.DataFrame:
 
 
 def say_measure_value_reward(
-    scored: pd.DataFrame, respondents: pd.DataFrame, metrics: pd.DataFrame, min_size: int
+    scored: pd.DataFrame,
+    respondents: pd.DataFrame,
+    metrics: pd.DataFrame,
+    min_size: int,
+    *,
+    hidden: set | None = None,
 ) -> pd.DataFrame:
     """Four profiles side by side, per unit and for the organisation.
 
@@ -114,10 +164,12 @@ def say_measure_value_reward(
     the people's answers (units under the minimum hidden, with their complement); the other
     lenses are the metrics the unit owns that are measured, reported, or incentivised (weighted
     by incentive weight). ``gap`` is say minus reward: positive when people talk more about
-    customer outcomes than the organisation pays for.
+    customer outcomes than the organisation pays for. "say" is blank when fewer than
+    ``min_size`` people gave a classified answer (``say_n``).
     """
     sizes = respondents.groupby("unit")["respondent_id"].nunique()
-    hidden = suppressed_groups(sizes, min_size)
+    if hidden is None:
+        hidden = hidden_units(respondents, scored, min_size)
     rows = []
     units = ["All units"] + sorted(set(sizes.index) - hidden)
     for unit in units:
@@ -126,6 +178,8 @@ def say_measure_value_reward(
         row = {"unit": unit, "respondents": int(said["respondent_id"].nunique())}
         # the same respondent-level index as the headline, so the numbers agree across sections
         row["say"], _, _, row["say_n"] = outcome_index(said, reps=1)
+        if row["say_n"] < min_size:
+            row["say"] = np.nan
         for lens in LENSES[1:]:
             part = _metric_lens(owned, lens)
             row[lens] = (
@@ -172,6 +226,19 @@ def hybrid_mode(units: pd.DataFrame, *, focused_share: float = 0.5) -> dict:
     }
 
 
+CHANGE_COLUMNS = [
+    "unit",
+    "before",
+    "after",
+    "change",
+    "low",
+    "high",
+    "n_before",
+    "n_after",
+    "significant",
+]
+
+
 def wave_change(
     before: pd.DataFrame,
     after: pd.DataFrame,
@@ -182,15 +249,16 @@ def wave_change(
 ) -> pd.DataFrame:
     """Change in the customer-outcome index per unit between two waves, with a 95 % interval.
 
-    A unit is shown only if it reaches ``min_size`` in both waves (with complementary
-    suppression applied in each wave).
+    A unit is shown only if enough people stand behind its numbers in both waves: each wave's
+    :func:`opsworkbench.diagnostics.hidden_units`, where units missing from the other wave
+    count as hidden, so nothing left out can be worked out from the organisation's change.
     """
-    hidden = set()
-    for resp in (before_respondents, after_respondents):
-        hidden |= suppressed_groups(resp.groupby("unit")["respondent_id"].nunique(), min_size)
+    in_before, in_after = set(before_respondents["unit"]), set(after_respondents["unit"])
+    hidden = hidden_units(before_respondents, before, min_size, also=in_before - in_after)
+    hidden |= hidden_units(after_respondents, after, min_size, also=in_after - in_before)
     rng = np.random.default_rng(seed)
     rows = []
-    units = ["All units"] + sorted((set(before["unit"]) & set(after["unit"])) - hidden)
+    units = ["All units"] + sorted((in_before & in_after) - hidden)
     for unit in units:
         parts = []
         for frame in (before, after):
@@ -202,11 +270,11 @@ def wave_change(
                 .mean()
                 .to_numpy()
             )
-        if min(len(p) for p in parts) < min_size:
+        if min(len(p) for p in parts) < max(min_size, 1):
             continue
-        diffs = rng.choice(parts[1], (BOOTSTRAP, len(parts[1]))).mean(axis=1) - rng.choice(
-            parts[0], (BOOTSTRAP, len(parts[0]))
-        ).mean(axis=1)
+        diffs = bootstrap_means(parts[1], BOOTSTRAP, rng) - bootstrap_means(
+            parts[0], BOOTSTRAP, rng
+        )
         low, high = np.percentile(diffs, [2.5, 97.5])
         rows.append(
             {
@@ -221,4 +289,4 @@ def wave_change(
                 "significant": bool(low > 0 or high < 0),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)

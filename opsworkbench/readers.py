@@ -526,19 +526,12 @@ def parse_timestamp(value: str, *, dayfirst: bool = False) -> pd.Timestamp | Non
 
 
 def read_yaml_list(data: bytes, source, key: str = "capabilities") -> pd.DataFrame:
-    """A YAML list of records (top level, or under ``key``) as a frame of text, like :func:`read_table`."""
-    raw = yaml.safe_load(data.decode("utf-8-sig"))
-    items = raw.get(key) if isinstance(raw, dict) else raw
-    if not isinstance(items, list):
-        raise InputError(f"expected a list under '{key}'", file=source)
-    frame = pd.DataFrame(
-        [
-            {
-                k: ";".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
-                for k, v in item.items()
-            }
-            for item in items
-        ]
-    ).fillna("")
-    frame.insert(0, ROW, range(1, len(frame) + 1))  # item number in the list
-    return frame
+    """A YAML list of records (top level, under ``key``, or under the file's only key) as a
+    frame of text, like :func:`read_table`: numbers and dates keep the text written.
+
+    Raises InputError (naming the file, item and line) for text that is not YAML, files
+    over the YAML size limits, and items that are not records of fields.
+    """
+    from opsworkbench import yamlio  # imported here: yamlio reads text with this module's decode
+
+    return yamlio.records_frame(yamlio.load_yaml(data, source, numbers_as_text=True), key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ import pandas as pd
 
 from opsworkbench.errors import InputError
 from opsworkbench.privacy import pseudonymise, scrub_pii
-from opsworkbench.readers import ROW, parse_timestamp
+from opsworkbench.readers import ROW, normalise_header, parse_timestamp
 from opsworkbench.study import Survey
 
 LIKERT = {
@@ -24,7 +25,7 @@ LIKERT = {
 TRUE = {"y", "yes", "true", "1", "x", "✓", "✔", "t"}
 FALSE = {"n", "no", "false", "0", "", "f", "-"}
 # Columns that hold a respondent's own name in some exports; scrubbed from their answers.
-NAME_COLUMNS = ("Name", "RecipientFirstName", "RecipientLastName")
+NAME_COLUMNS = ("Name", "First Name", "Last Name", "RecipientFirstName", "RecipientLastName")
 
 
 @dataclass
@@ -37,6 +38,22 @@ class Prepared:
     rows_read: int = 0
 
 
+ALL_RESPONDENTS = "All respondents"  # the one unit of a survey with no unit column
+OTHER_UNIT = "Other"
+# Qualtrics' Status column: rows that are not employees' answers (text and numeric exports).
+QUALTRICS_STATUS = {
+    "survey preview": "survey preview: a test response from the survey designer, not an employee",
+    "1": "survey preview: a test response from the survey designer, not an employee",
+    "survey test": "survey test: a generated test response, not an employee",
+    "2": "survey test: a generated test response, not an employee",
+    "spam": "flagged as spam by the survey tool",
+    "8": "flagged as spam by the survey tool",
+    "preview spam": "flagged as spam by the survey tool",
+    "9": "flagged as spam by the survey tool",
+}
+CODE_LIKE = re.compile(r"^[^\W\d_]{0,12}[ _.#:-]?\d{1,6}[a-z]?$", re.IGNORECASE)
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
@@ -45,24 +62,62 @@ def _redact(values: dict) -> str:
     return json.dumps({k: scrub_pii(str(v)) for k, v in values.items()}, ensure_ascii=False)[:2000]
 
 
-def _quarantine(row: pd.Series, reason: str, columns: list[str]) -> dict:
-    return {
-        "row_number": int(row[ROW]),
-        "reason": reason,
-        "raw": _redact({c: row[c] for c in columns if c in row.index}),
-    }
+def _quarantine(row: pd.Series, reason: str, columns: list[str], keep_as_is=()) -> dict:
+    values = {c: row[c] for c in columns if c in row.index}
+    raw = {k: v for k, v in values.items() if k not in keep_as_is}
+    text = _redact(raw) if raw else "{}"
+    if keep_as_is:  # dates and pseudonyms are not free text: shown as they are
+        merged = {**json.loads(text), **{k: values[k] for k in keep_as_is if k in values}}
+        text = json.dumps(merged, ensure_ascii=False)[:2000]
+    return {"row_number": int(row[ROW]), "reason": reason, "raw": text}
 
 
-def _require_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) -> None:
-    missing = {role: col for role, col in wanted.items() if col not in frame.columns}
-    if missing:
-        listed = ", ".join(f"{role} → '{col}'" for role, col in missing.items())
-        available = ", ".join(f"'{c}'" for c in frame.columns if c != ROW)
+def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) -> dict[str, str]:
+    """Match the column names a study gives to the file's headers, normalised the same way.
+
+    Spaces, invisible marks and letter case do not matter. A name that matches nothing gets
+    the closest header as a suggestion ("did you mean …?").
+    """
+    headers = [c for c in frame.columns if c not in (ROW, "_extra")]
+    exact = {normalise_header(c): c for c in headers}
+    folded = {normalise_header(c).casefold(): c for c in headers}
+    found, problems = {}, []
+    for role, name in wanted.items():
+        key = normalise_header(name)
+        match = exact.get(key) or folded.get(key.casefold())
+        if match is not None:
+            found[role] = match
+            continue
+        close = difflib.get_close_matches(key.casefold(), list(folded), n=1, cutoff=0.6)
+        problem = f"{role} → '{name}' is not a column of the file"
+        if close:
+            problem += f" (did you mean '{folded[close[0]]}'?)"
+        problems.append(problem)
+    if problems:
         raise InputError(
-            f"columns named in study.yml are not in the file: {listed}",
+            "; ".join(problems),
             file=source,
-            hint=f"fix the mapping in study.yml; the file's columns are {available}",
+            hint=f"fix the column names in study.yml; the file has {len(headers)} columns",
         )
+    return found
+
+
+def free_text_problem(values: pd.Series) -> str | None:
+    """Why a column of answers looks like codes, numbers or categories, or None if it is text."""
+    answers = values[values.str.strip().ne("")]
+    if len(answers) < 5:
+        return None
+    numeric = pd.to_numeric(answers.str.replace(",", ".", regex=False), errors="coerce")
+    examples = ", ".join(repr(v) for v in answers.drop_duplicates().head(3))
+    if numeric.notna().mean() >= 0.9:
+        return f"it holds numbers ({examples}…)"
+    if answers.str.match(CODE_LIKE).mean() >= 0.9:
+        return f"it holds codes ({examples}…)"
+    distinct = answers.nunique()
+    words = answers.str.split().str.len().median()
+    if len(answers) >= 20 and distinct <= max(12, len(answers) // 20) and words <= 3:
+        return f"it holds {distinct} repeated categories ({examples}…)"
+    return None
 
 
 def _scale_value(text: str) -> float | None:
@@ -77,87 +132,163 @@ def _scale_value(text: str) -> float | None:
         return None
 
 
+def _timestamps(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, int]:
+    """Parsed dates as plain (UTC where a time zone was given) timestamps, and how many had one."""
+    parsed = values.map(lambda v: parse_timestamp(v, dayfirst=dayfirst))
+    zoned = 0
+
+    def plain(ts):
+        nonlocal zoned
+        if ts is None or pd.isna(ts):
+            return pd.NaT
+        if ts.tzinfo is not None:
+            zoned += 1
+            return ts.tz_convert("UTC").tz_localize(None)
+        return ts
+
+    return pd.to_datetime(parsed.map(plain), errors="coerce"), zoned
+
+
 def prepare_survey(
-    frame: pd.DataFrame, survey: Survey, *, org_id: str, salt: str, source: str
+    frame: pd.DataFrame,
+    survey: Survey,
+    *,
+    org_id: str,
+    salt: str,
+    source: str,
+    min_group_size: int = 5,
 ) -> Prepared:
     """Turn a survey export (already stripped of tool header rows) into workspace rows.
 
     Pure: no file or database access. Rows that cannot be loaded are returned as quarantine
     records with a reason and the spreadsheet row number.
     """
-    cols = {k: v for k, v in survey.columns.model_dump().items() if v}
-    _require_columns(frame, {**cols, **survey.question_columns}, source)
-    mapped = list(dict.fromkeys([*cols.values(), *survey.question_columns.values()]))
-    out = Prepared(tables={}, rows_read=len(frame))
-    questions = survey.question_columns
-    texts = {q: frame[c].map(_norm) for q, c in questions.items()}
-    answered = pd.concat(texts.values(), axis=1).ne("").any(axis=1)
-    unit = frame[cols["unit"]].map(_norm)
+    wanted = {k: v for k, v in survey.columns.model_dump().items() if v}
+    cols = resolve_columns(frame, wanted, source)
+    question_cols = resolve_columns(frame, survey.question_columns, source)
+    id_col = cols.get("respondent_id")
+    mapped = list(dict.fromkeys([*cols.values(), *question_cols.values()]))
+    out = Prepared(
+        tables={}, rows_read=len(frame), warnings=list(frame.attrs.get("warnings", []))
+    )
+    texts = {q: frame[c].map(_norm) for q, c in question_cols.items()}
+    open_questions = [q for q in question_cols if not q.startswith("scale_")]
+    asked = ", ".join(open_questions)
+    answered = pd.concat([texts[q] for q in open_questions], axis=1).ne("").any(axis=1)
+    unit = (
+        frame[cols["unit"]].map(_norm).map(scrub_pii)
+        if "unit" in cols
+        else pd.Series(ALL_RESPONDENTS, index=frame.index)
+    )
     keep = pd.Series(True, index=frame.index)
+    raw_id = frame[id_col].map(_norm) if id_col else None
+    as_is = [c for c in (cols.get("submitted_at"),) if c]
 
     def drop(mask: pd.Series, reason) -> None:
         for i in frame.index[mask & keep]:
             text = reason(i) if callable(reason) else reason
-            out.quarantine.append(_quarantine(frame.loc[i], text, mapped))
+            row = frame.loc[i].copy()
+            if id_col:
+                row[id_col] = pseudonymise(raw_id[i], salt=salt, org_id=org_id)
+            out.quarantine.append(_quarantine(row, text, mapped, keep_as_is=[*as_is, id_col]))
         keep[mask] = False
 
-    if "Status" in frame.columns:
+    if "_extra" in frame.columns:
         drop(
-            frame["Status"].str.strip().eq("Survey Preview"),
-            "survey preview: a test response from the survey designer, not an employee",
+            frame["_extra"].ne(""),
+            "more values than the header has columns: an unquoted delimiter inside an answer? — "
+            "re-export the file with quoted text",
         )
-    drop(~answered, "empty submission: no answer to any question")
-    drop(
-        unit.eq(""),
-        f"no unit: column '{cols['unit']}' is empty — fill it in so the answer can be grouped",
-    )
+    if "Status" in frame.columns:
+        status = frame["Status"].map(_norm).str.lower()
+        for code, reason in QUALTRICS_STATUS.items():
+            drop(status.eq(code), reason)
+    drop(~answered, f"no answer to the mapped questions ({asked})")
+    if "unit" in cols:
+        drop(
+            unit.eq(""),
+            f"no unit: column '{cols['unit']}' is empty — fill it in so the answer can be grouped",
+        )
 
-    if "respondent_id" in cols:
-        raw_id = frame[cols["respondent_id"]].map(_norm)
-        raw_id = raw_id.where(raw_id.ne(""), "row" + frame[ROW].astype(str))
+    if id_col:
+        ident = raw_id.where(raw_id.ne(""), "row" + frame[ROW].astype(str))
     else:  # without an identifier, a repeated identical submission is the duplicate
-        raw_id = frame[mapped].astype(str).agg("\x1f".join, axis=1)
-    kept_ids = raw_id[keep]
+        ident = frame[mapped].astype(str).agg("\x1f".join, axis=1)
+    kept_ids = ident[keep]
     last_row = frame.loc[kept_ids.index, ROW].groupby(kept_ids).max()
-    dup = keep & raw_id.duplicated(keep="last")
+    dup = pd.Series(False, index=frame.index)
+    dup[kept_ids.index] = kept_ids.duplicated(keep="last")
     drop(
         dup,
         lambda i: (
             f"duplicate submission: the same respondent submitted again in row "
-            f"{last_row[raw_id[i]]}, which is kept"
+            f"{last_row[ident[i]]}, which is kept"
         ),
     )
 
     kept = frame[keep]
-    pseudonyms = raw_id[keep].map(lambda r: pseudonymise(r, salt=salt, org_id=org_id))
+    unit = unit[keep]
+    if "unit" in cols:
+        sizes = unit.value_counts()
+        rare = sizes[sizes < min_group_size]
+        if len(rare) >= 2:  # free-text "Other" answers and tiny units: one group, not many
+            unit = unit.where(~unit.isin(rare.index), OTHER_UNIT)
+            out.warnings.append(
+                f"{len(rare)} values of column '{cols['unit']}' have fewer than "
+                f"{min_group_size} respondents each ({int(rare.sum())} respondents, e.g. "
+                + ", ".join(repr(v) for v in rare.index[:3])
+                + f"); they are grouped as unit '{OTHER_UNIT}'"
+            )
+    pseudonyms = ident[keep].map(lambda r: pseudonymise(r, salt=salt, org_id=org_id))
     submitted = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
     if "submitted_at" in cols:
-        parsed = kept[cols["submitted_at"]].map(
-            lambda v: parse_timestamp(v, dayfirst=survey.dayfirst)
-        )
-        bad = parsed.isna() & kept[cols["submitted_at"]].str.strip().ne("")
+        column = cols["submitted_at"]
+        submitted, zoned = _timestamps(kept[column], survey.dayfirst)
+        bad = submitted.isna() & kept[column].str.strip().ne("")
         if bad.any():
             rows = ", ".join(str(r) for r in kept.loc[bad, ROW].head(5))
             out.warnings.append(
-                f"{int(bad.sum())} unreadable dates in column '{cols['submitted_at']}' "
+                f"{int(bad.sum())} unreadable dates in column '{column}' "
                 f"(rows {rows}…) stored empty"
             )
-        submitted = pd.to_datetime(parsed, errors="coerce")
+        if 0 < zoned < len(kept):
+            out.warnings.append(
+                f"{zoned} dates in column '{column}' carry a time zone and the others do not; "
+                "the zoned ones are stored in UTC"
+            )
     respondents = pd.DataFrame(
         {
             "org_id": org_id,
             "wave_id": survey.wave_id,
             "respondent_id": pseudonyms,
-            "unit": unit[keep],
-            "role": kept[cols["role"]].map(_norm) if "role" in cols else None,
+            "unit": unit,
+            "role": kept[cols["role"]].map(_norm).map(scrub_pii) if "role" in cols else None,
             "tenure_band": kept[cols["tenure_band"]].map(_norm) if "tenure_band" in cols else None,
             "submitted_at": submitted,
             "source_row": kept[ROW].astype(int),
         }
     )
     names = [c for c in NAME_COLUMNS if c in kept.columns]
-    responses = []
-    for question, column in questions.items():
+    wordings = frame.attrs.get("wordings", {})
+    responses, questions = [], []
+    for question, column in question_cols.items():
+        problem = None if question.startswith("scale_") else free_text_problem(texts[question][keep])
+        if problem:
+            out.warnings.append(
+                f"column '{column}' (question '{question}') does not look like written answers: "
+                f"{problem}; its answers are stored but not scored — map the column that holds "
+                "the written answers"
+            )
+        spec = survey.questions[question]
+        questions.append(
+            {
+                "question": question,
+                "source_column": column,
+                "wording": spec.wording or wordings.get(column) or None,
+                "free_text": not question.startswith("scale_") and problem is None,
+                "note": problem,
+            }
+        )
         for i in kept.index:
             text = texts[question][i]
             if not text:
@@ -173,6 +304,9 @@ def prepare_survey(
     out.tables["respondents"] = respondents
     out.tables["responses"] = pd.DataFrame(
         responses, columns=["respondent_id", "question", "text", "value"]
+    ).assign(org_id=org_id, wave_id=survey.wave_id)
+    out.tables["questions"] = pd.DataFrame(
+        questions, columns=["question", "source_column", "wording", "free_text", "note"]
     ).assign(org_id=org_id, wave_id=survey.wave_id)
     return out
 

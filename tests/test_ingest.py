@@ -30,7 +30,11 @@ def test_sample_mess_is_quarantined_with_reasons(sample_workspace):
         sample_workspace, "SELECT reason FROM quarantine WHERE org_id = 'harbour_mutual'"
     ).reason
     kinds = {r.split(":")[0] for r in reasons}
-    assert kinds == {"survey preview", "empty submission", "duplicate submission"}
+    assert kinds == {
+        "survey preview",
+        "no answer to the mapped questions (work, success)",
+        "duplicate submission",
+    }
     assert any("row 6" in r for r in reasons if r.startswith("duplicate"))  # says which row is kept
 
 
@@ -79,7 +83,7 @@ def test_changed_file_replaces_its_wave(tmp_path, tiny_csv):
 @pytest.mark.parametrize(
     "body, reason, row",
     [
-        ("id,team,work,success\na,Sales,,\n", "empty submission", 2),
+        ("id,team,work,success\na,Sales,,\n", "no answer to the mapped questions (work, success)", 2),
         ("id,team,work,success\na,,I sell,happy customers\n", "no unit", 2),
         (
             "id,team,work,success\na,Sales,I sell,x\na,Sales,I sell more,y\n",
