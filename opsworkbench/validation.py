@@ -51,6 +51,7 @@ QUALTRICS_STATUS = {
     "preview spam": "flagged as spam by the survey tool",
     "9": "flagged as spam by the survey tool",
 }
+MAX_STAGE = 1000  # stage_order: value-chain position, left to right
 CODE_LIKE = re.compile(r"^[^\W\d_]{0,12}[ _.#:-]?\d{1,6}[a-z]?$", re.IGNORECASE)
 
 
@@ -311,11 +312,23 @@ def prepare_survey(
     return out
 
 
+def _vocabulary_name(column: str) -> str:
+    return re.sub(r"[\s-]+", "_", normalise_header(column).lower())
+
+
 def _columns_by_vocabulary(frame: pd.DataFrame, required: list[str], source: str) -> pd.DataFrame:
     """Match columns case- and space-insensitively to our vocabulary (``Metric ID`` → ``metric_id``)."""
-    renamed = frame.rename(
-        columns=lambda c: c if c == ROW else re.sub(r"[\s-]+", "_", c.strip().lower())
-    )
+    names = {c: c if c in (ROW, "_extra") else _vocabulary_name(c) for c in frame.columns}
+    seen: dict[str, str] = {}
+    for column, name in names.items():
+        if name in seen:
+            raise InputError(
+                f"columns '{seen[name]}' and '{column}' both mean '{name}'",
+                file=source,
+                hint="delete or rename one of them",
+            )
+        seen[name] = column
+    renamed = frame.rename(columns=names)
     missing = [c for c in required if c not in renamed.columns]
     if missing:
         raise InputError(
@@ -386,6 +399,11 @@ def _opt(row: pd.Series, col: str) -> str:
     return _norm(row[col]) if col in row.index else ""
 
 
+def _free(row: pd.Series, col: str) -> str:
+    """A free-text field that reports show: scrubbed of personal data."""
+    return scrub_pii(_opt(row, col))
+
+
 def prepare_metrics(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
     """Validate a metric inventory (one row per metric)."""
 
@@ -406,9 +424,9 @@ def prepare_metrics(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepare
                 "use a share between 0 and 1, or a percentage"
             )
         return {
-            "name": _opt(row, "name"),
-            "description": _opt(row, "description"),
-            "owner_unit": _opt(row, "owner_unit"),
+            "name": _free(row, "name"),
+            "description": _free(row, "description"),
+            "owner_unit": _free(row, "owner_unit"),
             **flags,
             "incentive_weight": 0.0 if pd.isna(weight) and not flags["incentivised"] else weight,
             "capability_id": _opt(row, "capability_id") or None,
@@ -438,9 +456,9 @@ def prepare_okrs(frame: pd.DataFrame, *, org_id: str, source: str) -> Prepared:
         return {
             "parent_ids": _split(_opt(row, "parent_ids")),
             "level": _opt(row, "level") or "unit",
-            "owner_unit": _opt(row, "owner_unit"),
-            "objective": _opt(row, "objective"),
-            "key_result": _opt(row, "key_result"),
+            "owner_unit": _free(row, "owner_unit"),
+            "objective": _free(row, "objective"),
+            "key_result": _free(row, "key_result"),
             "progress": progress,
             "capability_id": _opt(row, "capability_id") or None,
         }
@@ -471,15 +489,19 @@ def prepare_capabilities(frame: pd.DataFrame, *, org_id: str, source: str) -> Pr
 
     def parse(row):
         try:
-            order = int(float(_opt(row, "stage_order")))
+            order = float(_opt(row, "stage_order"))
         except ValueError:
+            order = float("nan")
+        if not (order.is_integer() and 0 <= order <= MAX_STAGE):
             raise ValueError(
-                f"column 'stage_order' has '{_opt(row, 'stage_order')}' — use a whole number"
-            ) from None
+                f"column 'stage_order' has '{_opt(row, 'stage_order')}' — use a whole number "
+                f"from 0 to {MAX_STAGE}"
+            )
+        order = int(order)
         return {
-            "name": _opt(row, "name"),
+            "name": _free(row, "name"),
             "stage_order": order,
-            "units": _split(_opt(row, "units")),
+            "units": [scrub_pii(u) for u in _split(_opt(row, "units"))],
         }
 
     out = _prepare_rows(
