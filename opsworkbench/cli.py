@@ -282,7 +282,8 @@ def codebook_override(org_id, text, term, quadrant, note, workspace) -> None:
 def main() -> None:
     """Entry point: user errors print one clear line and exit 2, not a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        # without standalone mode, click returns a command's exit code instead of exiting
+        code = cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -293,3 +294,4 @@ def main() -> None:
     except OpsWorkbenchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

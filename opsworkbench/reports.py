@@ -95,6 +95,8 @@ def render_report(
                 progress_bar=False,
                 cwd=str(notebook.parent),
                 report_mode=True,
+                # the kernel's own log (e.g. its transport warning) is not for report readers
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 parameters={
                     "workspace": str(workspace),
                     "org_id": org_id,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -112,20 +114,52 @@ def workspace_path(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("OPSWORKBENCH_WORKSPACE") or DEFAULT_WORKSPACE)
 
 
+# How long to wait for another process to release the workspace, in seconds.
+WAIT_READ, WAIT_WRITE = 30.0, 10.0
+
+
+def _busy(path: Path, exc: duckdb.IOException) -> OpsWorkbenchError:
+    pid = re.search(r"PID (\d+)", str(exc))
+    who = f"another opsworkbench process, PID {pid.group(1)}" if pid else "another process"
+    return OpsWorkbenchError(
+        f"{path}: the workspace is busy ({who}) — wait for it to finish and try again"
+    )
+
+
 def connect(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and, if writable, create) the workspace with its schema in place."""
+    """Open (and, if writable, create) the workspace with its schema in place.
+
+    The workspace has one writer at a time. While another process holds it, this waits up to
+    ``wait`` seconds (30 to read, 10 to write by default), then says which process is busy.
+    """
     path = workspace_path(path)
-    if read_only:
-        if not path.exists():
+    if read_only and not path.exists():
+        raise OpsWorkbenchError(f"{path}: workspace not found — run `opsworkbench ingest` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (
+        wait if wait is not None else WAIT_READ if read_only else WAIT_WRITE
+    )
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise OpsWorkbenchError(f"{path}: cannot open the workspace ({exc})") from None
+            if time.monotonic() >= deadline:
+                raise _busy(path, exc) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+        except duckdb.Error as exc:
             raise OpsWorkbenchError(
-                f"{path}: workspace not found — run `opsworkbench ingest` first"
-            )
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    con.execute(SCHEMA)
+                f"{path}: not a readable workspace ({exc})",
+            ) from None
+    if not read_only:
+        con.execute(SCHEMA)
     return con
 
 
