@@ -312,12 +312,13 @@ def _read_regular_file(path: Path, shown: Path, *, limit: int, what: str, hint: 
     return data
 
 
-def read_input(folder: str | Path, name: str, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+def read_input(folder: str | Path, name: str, *, limit: int | None = None) -> bytes:
     """The content of the file a study in ``folder`` names ``name``.
 
     A study may only use regular files inside its own folder, after following symbolic
     links: absolute paths, ``..``, links that lead elsewhere, folders, devices and named
-    pipes are refused, and so is a file larger than ``limit`` bytes.
+    pipes are refused, and so is a file larger than ``limit`` bytes (default
+    :data:`MAX_INPUT_BYTES`).
 
     Raises
     ------
@@ -343,6 +344,7 @@ def read_input(folder: str | Path, name: str, *, limit: int = MAX_INPUT_BYTES) -
         raise InputError(
             f"leads outside the study folder (to {target})", file=shown, hint=FILE_RULE
         )
+    limit = MAX_INPUT_BYTES if limit is None else limit
     return _read_regular_file(target, shown, limit=limit, what="input files", hint=FILE_RULE)
 
 
