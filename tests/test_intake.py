@@ -1,0 +1,383 @@
+"""Bringing your own data: exports that used to load silently wrong, crash or hang."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+import opsworkbench as ow
+from opsworkbench import InputError, OpsWorkbenchError
+from opsworkbench import workspace as workspace_module
+from opsworkbench.readers import ROW, read_survey, read_table
+from tests.conftest import write_study
+
+
+def q(path, sql, *params):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+def answers(n: int, start: int = 0, team: str = "Sales") -> list[str]:
+    return [
+        f"p{i},{team},I answer customer calls {i},customers who do not need to call back"
+        for i in range(start, start + n)
+    ]
+
+
+# 1. SurveyMonkey is recognised by its sub-header row, with or without its metadata columns
+
+SM_HEADER = "Respondent ID,Which team are you in?,,What is your work?,What does success look like?"
+SM_SUB = ",Response,Other (please specify),Open-Ended Response,Open-Ended Response"
+
+
+def surveymonkey_rows(n: int = 6) -> list[list[str]]:
+    return [
+        [str(114000 + i), "Claims", "", f"I settle claims {i}", "customers paid fast"]
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_surveymonkey_without_collector_id_is_detected(tmp_path, suffix):
+    rows = [SM_HEADER.split(","), SM_SUB.split(","), *surveymonkey_rows()]
+    path = tmp_path / f"sm{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    frame, layout = read_survey(path)
+    assert layout == "surveymonkey"
+    assert len(frame) == 6 and frame[ROW].tolist() == list(range(3, 9))
+    assert "Which team are you in? - Other (please specify)" in frame.columns
+    assert not frame.isin(["Open-Ended Response", "Response"]).any().any()
+
+
+def test_sub_header_row_is_warned_about_in_any_layout(tmp_path):
+    path = tmp_path / "sm.csv"
+    rows = [SM_HEADER.split(","), SM_SUB.split(","), *surveymonkey_rows()]
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    frame, layout = read_survey(path, layout="generic")
+    assert layout == "generic"
+    assert any("looks like a second header row" in w for w in frame.attrs["warnings"])
+
+
+# 4. column names are normalised on both sides and the closest header is suggested
+
+
+def test_study_column_names_match_headers_with_stray_spaces(tmp_path):
+    body = "id,team ,Open  Question,success\n" + "\n".join(answers(6)) + "\n"
+    mapping = "columns: {respondent_id: id, unit: 'team'}\nquestions: {work: 'Open Question ', success: success}"
+    result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), tmp_path / "w.duckdb")
+    assert result[0].rows_loaded == 6
+
+
+def test_unknown_column_suggests_the_closest_header_instead_of_listing_all(tmp_path):
+    header = ",".join(["id", "team", "Open Question", "success"] + [f"Q{i}" for i in range(249)])
+    body = header + "\n" + "p1,Sales,x,y" + ",z" * 249 + "\n"
+    mapping = "columns: {unit: team}\nquestions: {work: Open Qestion, success: success}"
+    with pytest.raises(InputError) as err:
+        ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), tmp_path / "w.duckdb")
+    message = str(err.value)
+    assert "did you mean 'Open Question'?" in message and "Q248" not in message
+
+
+# 5. duplicate column names are named from the raw header, not renamed by pandas
+
+
+def test_duplicate_csv_headers_are_named(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("0_1,team,0_1\na,b,c\n")
+    with pytest.raises(InputError, match=r"'0_1' \(column A\) and '0_1' \(column C\)"):
+        read_table(path)
+
+
+# 6. true quarantine reasons and counts that match the survey tool
+
+
+def test_blank_lines_are_not_rows_and_unanswered_rows_say_which_questions(tmp_path):
+    body = "id,team,work,success,rating\n\n" + "\n".join(answers(5)) + "\n,,,,\n\np9,Sales,,,4\n\n"
+    result = ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")[0]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 5, 1)
+    reason = q(tmp_path / "w.duckdb", "SELECT reason FROM quarantine").reason[0]
+    assert reason == "no answer to the mapped questions (work, success)"
+
+
+# 7. surveys that do not fit the two-question shape
+
+
+def test_survey_without_unit_column_and_one_question_loads(tmp_path):
+    body = "id,What does success look like for you?\n" + "\n".join(
+        f"p{i},patients who go home safely {i}" for i in range(7)
+    )
+    mapping = (
+        "columns: {respondent_id: id}\nquestions: {success: 'What does success look like for you?'}"
+    )
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), ws)[0]
+    assert result.rows_loaded == 7
+    assert set(q(ws, "SELECT unit FROM respondents").unit) == {"All respondents"}
+    assert set(q(ws, "SELECT question FROM responses").question) == {"success"}
+    questions = q(ws, "SELECT * FROM questions")
+    assert questions.question.tolist() == ["success"] and questions.free_text.all()
+
+
+def test_question_wording_comes_from_the_study_or_the_export(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(answers(6)) + "\n"
+    mapping = (
+        "columns: {respondent_id: id, unit: team}\n"
+        "questions: {work: {column: work, wording: 'In a sentence, what is your job?'}, success: success}"
+    )
+    ws = tmp_path / "w.duckdb"
+    ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), ws)
+    wording = q(ws, "SELECT question, wording FROM questions ORDER BY 1").set_index("question")
+    assert wording.wording["work"] == "In a sentence, what is your job?"
+    assert pd.isna(wording.wording["success"])  # a generic export's header is not a question
+
+
+# 8. an "open" column that holds codes is flagged and not scored as language
+
+
+def test_code_column_is_flagged_not_free_text(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(
+        f"p{i},Sales,Answer {i % 7},customers who do not call back {i}" for i in range(12)
+    )
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body), ws)[0]
+    assert any("does not look like written answers" in w and "codes" in w for w in result.warnings)
+    flags = q(ws, "SELECT question, free_text FROM questions ORDER BY 1")
+    assert flags.free_text.tolist() == [True, False]  # success, work
+
+
+# 10. free-text "Other" answers in a unit column do not become units
+
+
+def test_rare_unit_values_are_grouped_as_other(tmp_path):
+    rows = answers(6, team="Sales") + answers(6, 10, team="Ops")
+    rows += [f"x{i},Other: {name},I help,happy people" for i, name in enumerate("abcdefg")]
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(
+        write_study(tmp_path / "org", "id,team,work,success\n" + "\n".join(rows)), ws
+    )
+    units = q(ws, "SELECT unit, count(*) n FROM respondents GROUP BY 1 ORDER BY 1")
+    assert dict(zip(units.unit, units.n, strict=True)) == {"Ops": 6, "Other": 7, "Sales": 6}
+    assert any("grouped as unit 'Other'" in w for w in result[0].warnings)
+
+
+# 11 and 13. damaged, old, encrypted and oversized workbooks
+
+
+def workbook_bytes(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old-style .xls"),
+        (b"PK\x03\x04 truncated", "damaged"),
+        (b"not a workbook at all", "damaged"),
+    ],
+)
+def test_unreadable_workbooks_are_clear_errors(tmp_path, data, message):
+    path = tmp_path / "survey.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as err:
+        read_table(path)
+    assert "survey.xlsx" in str(err.value)
+
+
+def test_truncated_and_corrupted_workbooks_are_clear_errors(tmp_path):
+    data = workbook_bytes([["id", "text"], *[[str(i), "x" * 50] for i in range(200)]])
+    for name, broken in {
+        "truncated.xlsx": data[: len(data) // 2],
+        "flipped.xlsx": data[:2000] + bytes(b ^ 0xFF for b in data[2000:2100]) + data[2100:],
+    }.items():
+        path = tmp_path / name
+        path.write_bytes(broken)
+        with pytest.raises(InputError, match="damaged|cannot be opened") as err:
+            read_table(path)
+        assert name in str(err.value)
+
+
+def test_workbook_with_a_row_of_too_many_cells_is_refused_before_parsing(tmp_path):
+    data = workbook_bytes([["id", "text"], ["1", "x"]])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    cells = "".join(f'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(20_000))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>", f'<row r="3">{cells}</row></sheetData>'.encode()
+                )
+            target.writestr(item.filename, content)
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(InputError, match="more than 16,384 cells"):
+        read_table(path)
+
+
+def test_blank_header_cells_and_a_stray_far_cell(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", None, None, "text"])
+    sheet.append(["1", "", "", "hello"])
+    sheet.cell(row=1_048_576, column=4, value="stray")
+    path = tmp_path / "odd.xlsx"
+    book.save(path)
+    frame = read_table(path)
+    assert list(frame.columns) == [ROW, "id", "text"]
+    assert frame[ROW].tolist() == [2, 1_048_576]
+
+
+def test_overlong_cell_names_the_limit(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("id,text\n1," + "x" * 300_000 + "\n")
+    with pytest.raises(InputError, match="longer than 262,144 characters"):
+        read_table(path)
+
+
+# 14. values out of range are quarantined before anything is written
+
+
+def test_stage_order_out_of_range_is_quarantined(tmp_path, tiny_csv):
+    extra = "capabilities: caps.csv\n"
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "caps.csv").write_text(
+        "capability_id,name,stage_order\nC1,Quote,1\nC2,Pay,1e30\nC3,Claim,2.5\n"
+    )
+    ws = tmp_path / "w.duckdb"
+    results = {
+        r.kind: r for r in ow.ingest(write_study(tmp_path / "org", tiny_csv, extra=extra), ws)
+    }
+    assert (results["capabilities"].rows_loaded, results["capabilities"].rows_quarantined) == (1, 2)
+    reasons = q(ws, "SELECT reason FROM quarantine ORDER BY row_number").reason
+    assert all("whole number from 0 to 1000" in r for r in reasons)
+
+
+# 16. two processes on one workspace
+
+
+def test_busy_workspace_names_the_other_process(tmp_path):
+    path = tmp_path / "w.duckdb"
+    workspace_module.connect(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; c = duckdb.connect({str(path)!r}); print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(OpsWorkbenchError) as err:
+            workspace_module.connect(path, read_only=True, wait=0.2)
+        assert f"the workspace is busy (another opsworkbench process, PID {holder.pid})" in str(
+            err.value
+        )
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    workspace_module.connect(path, read_only=True, wait=5).close()  # free again
+
+
+# 17 (ingest side). Personal data in inventory free text is scrubbed before it is stored
+
+
+def test_inventory_free_text_is_scrubbed(tmp_path, tiny_csv):
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "metrics.csv").write_text(
+        "metric_id,name,description,measured\n"
+        "M1,Calls answered (ask jo.bloggs@example.org),Phone 020 7946 0958 for the data,yes\n"
+    )
+    (tmp_path / "org" / "okrs.csv").write_text(
+        "okr_id,objective,key_result\nO1,Help customers,Call-backs down: ring 020 7946 0958\n"
+    )
+    extra = "metrics: metrics.csv\nokrs: okrs.csv\n"
+    ws = tmp_path / "w.duckdb"
+    ow.ingest(write_study(tmp_path / "org", tiny_csv, extra=extra), ws)
+    stored = " ".join(
+        q(ws, "SELECT name || ' ' || description AS t FROM metrics").t.tolist()
+        + q(ws, "SELECT key_result AS t FROM okrs").t.tolist()
+    )
+    assert "example.org" not in stored and "7946" not in stored
+    assert "[email]" in stored and "[phone]" in stored
+
+
+# 20. silent corruption
+
+
+def test_one_stray_cp1252_byte_keeps_the_utf8_text(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(answers(5)) + "\np9,Café,crème brûlée,ok\n"
+    data = body.encode("utf-8").replace(b"ok", b"ok \x96 fine")
+    frame = read_table(tmp_path / "s.csv", data=data)
+    assert frame["team"].iloc[-1] == "Café" and frame["success"].iloc[-1] == "ok – fine"
+    assert frame.attrs["encoding"] == "utf-8+cp1252"
+    assert any("lines 7" in w and "Windows-1252" in w for w in frame.attrs["warnings"])
+
+
+def test_two_columns_that_mean_the_same_are_refused(tmp_path, tiny_csv):
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "metrics.csv").write_text("metric_id,Metric ID,name\nM1,M2,Calls\n")
+    with pytest.raises(InputError, match="columns 'metric_id' and 'Metric ID' both mean"):
+        ow.ingest(
+            write_study(tmp_path / "org", tiny_csv, extra="metrics: metrics.csv\n"),
+            tmp_path / "w.duckdb",
+        )
+
+
+def test_a_later_empty_duplicate_does_not_drop_the_valid_answer(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(answers(5)) + "\np0,Sales,,\n"
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body), ws)[0]
+    assert (result.rows_loaded, result.rows_quarantined) == (5, 1)
+    reason = q(ws, "SELECT reason FROM quarantine").reason[0]
+    assert reason.startswith("no answer to the mapped questions")
+
+
+def test_mixed_time_zone_dates_all_load(tmp_path):
+    rows = answers(6)
+    stamps = ["2026-05-11 09:00:00", "2026-05-11T09:00:00+01:00"] * 3
+    body = "id,team,work,success,when\n" + "\n".join(
+        f"{r},{s}" for r, s in zip(rows, stamps, strict=True)
+    )
+    mapping = "columns: {respondent_id: id, unit: team, submitted_at: when}\nquestions: {work: work, success: success}"
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), ws)[0]
+    stored = q(ws, "SELECT submitted_at FROM respondents ORDER BY source_row").submitted_at
+    assert stored.notna().all()
+    assert stored.tolist()[:2] == [
+        pd.Timestamp("2026-05-11 09:00"),
+        pd.Timestamp("2026-05-11 08:00"),
+    ]
+    assert any("time zone" in w for w in result.warnings)
+
+
+def test_row_with_more_values_than_headers_is_quarantined(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(answers(5)) + "\np9,Sales,I sell, and buy,happy\n"
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body), ws)[0]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 5, 1)
+    assert "more values than the header" in q(ws, "SELECT reason FROM quarantine").reason[0]
