@@ -294,4 +294,7 @@ def main() -> None:
     except OpsWorkbenchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:  # a folder that cannot be written, a full disk
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -22,6 +22,7 @@ from opsworkbench.errors import InputError
 
 ROW = "_row"  # the row number a user sees when opening the file in a spreadsheet
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+GMT_OFFSET = re.compile(r"\s*\b(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 
 # Limits that keep a damaged or hostile file from hanging the workbench or exhausting memory.
@@ -473,7 +474,9 @@ LAYOUTS: dict[str, Layout] = {
         ),
         Layout(
             "google_forms",
-            lambda f: bool({"Timestamp", "Marca temporal", "Horodateur", "Zeitstempel"} & set(f.columns)),
+            lambda f: bool(
+                {"Timestamp", "Marca temporal", "Horodateur", "Zeitstempel"} & set(f.columns)
+            ),
             _headers_are_questions,
         ),
         Layout("generic", lambda f: True, _passthrough),
@@ -519,9 +522,12 @@ def parse_timestamp(value: str, *, dayfirst: bool = False) -> pd.Timestamp | Non
         if 20000 < serial < 80000:  # 1954..2119 as Excel day numbers
             return pd.Timestamp(EXCEL_EPOCH + dt.timedelta(days=serial)).round("s")
         return None
+    # "GMT+1" as Google Forms writes it means UTC+1 (in POSIX zone names the sign is reversed)
+    value = GMT_OFFSET.sub(lambda m: f"{m[1]}{int(m[2]):02d}:{m[3] or '00'}", value)
     try:
-        return pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst))
-    except (ValueError, OverflowError):
+        year_first = bool(re.match(r"\d{4}[-/.]", value))
+        return pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst and not year_first))
+    except (ValueError, OverflowError, TypeError):
         return None
 
 

@@ -121,6 +121,15 @@ def free_text_problem(values: pd.Series) -> str | None:
     return None
 
 
+def _name_parts(name: str) -> list[str]:
+    """A respondent's own name and each part of it ("Priya Raman" → also "Priya", "Raman")."""
+    name = _norm(name)
+    if not name or name.casefold() in ("anonymous", "n/a", "-"):
+        return []
+    parts = [p for p in re.split(r"[\s,]+", name) if len(p) >= 2 and not p.endswith(".")]
+    return [name, *parts] if len(parts) > 1 else [name]
+
+
 def _scale_value(text: str) -> float | None:
     text = _norm(text).lower()
     if not text:
@@ -169,9 +178,7 @@ def prepare_survey(
     question_cols = resolve_columns(frame, survey.question_columns, source)
     id_col = cols.get("respondent_id")
     mapped = list(dict.fromkeys([*cols.values(), *question_cols.values()]))
-    out = Prepared(
-        tables={}, rows_read=len(frame), warnings=list(frame.attrs.get("warnings", []))
-    )
+    out = Prepared(tables={}, rows_read=len(frame), warnings=list(frame.attrs.get("warnings", [])))
     texts = {q: frame[c].map(_norm) for q, c in question_cols.items()}
     open_questions = [q for q in question_cols if not q.startswith("scale_")]
     asked = ", ".join(open_questions)
@@ -232,13 +239,23 @@ def prepare_survey(
     if "unit" in cols:
         sizes = unit.value_counts()
         rare = sizes[sizes < min_group_size]
-        if len(rare) >= 2:  # free-text "Other" answers and tiny units: one group, not many
+        # free-text "Other" answers in a choice column: many tiny values, or "Other: …" ones
+        if len(rare) < 5:
+            rare = rare[rare.index.str.casefold().str.startswith("other")]
+        if len(rare) >= 2:
             unit = unit.where(~unit.isin(rare.index), OTHER_UNIT)
             out.warnings.append(
                 f"{len(rare)} values of column '{cols['unit']}' have fewer than "
                 f"{min_group_size} respondents each ({int(rare.sum())} respondents, e.g. "
                 + ", ".join(repr(v) for v in rare.index[:3])
                 + f"); they are grouped as unit '{OTHER_UNIT}'"
+            )
+        if len(unit) and pd.to_numeric(unit, errors="coerce").notna().all():
+            out.warnings.append(
+                f"column '{cols['unit']}' holds numbers ("
+                + ", ".join(repr(v) for v in sorted(unit.unique())[:3])
+                + "…), not unit names: export the survey with choice text (Qualtrics: "
+                "'Use choice text') so the report can name the units"
             )
     pseudonyms = ident[keep].map(lambda r: pseudonymise(r, salt=salt, org_id=org_id))
     submitted = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
@@ -273,7 +290,9 @@ def prepare_survey(
     wordings = frame.attrs.get("wordings", {})
     responses, questions = [], []
     for question, column in question_cols.items():
-        problem = None if question.startswith("scale_") else free_text_problem(texts[question][keep])
+        problem = (
+            None if question.startswith("scale_") else free_text_problem(texts[question][keep])
+        )
         if problem:
             out.warnings.append(
                 f"column '{column}' (question '{question}') does not look like written answers: "
@@ -294,7 +313,7 @@ def prepare_survey(
             text = texts[question][i]
             if not text:
                 continue
-            own_names = [kept.at[i, c] for c in names]
+            own_names = [p for c in names for p in _name_parts(kept.at[i, c])]
             value = _scale_value(text) if question.startswith("scale_") else None
             if question.startswith("scale_") and value is None:
                 out.warnings.append(

@@ -116,3 +116,139 @@ def test_report_all_in_parallel_renders_for_real(tmp_path, tiny_csv):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "out" / "org_a" / "w1" / "report.html").exists()
     assert (tmp_path / "out" / "org_b" / "w1" / "report.html").exists()
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "opsworkbench", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny_workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    rows = "\n".join(f"p{i},Sales,I answer calls,customers helped {i}" for i in range(8))
+    study = write_study(folder / "org", "id,team,work,success\n" + rows + "\n")
+    ws = folder / "w.duckdb"
+    assert run_cli("ingest", study, "--workspace", ws).returncode == 0
+    return folder, ws
+
+
+@pytest.mark.parametrize(
+    "args, code, says",
+    [
+        (["ingest", "{folder}/nowhere"], 2, "does not exist"),
+        (["ingest", "{folder}/org/study.yml", "--workspace", "/dev/null/w.duckdb"], 1, "error: "),
+        (["report", "--org", "nobody", "--workspace", "{ws}"], 2, "nothing to render"),
+        (
+            [
+                "report",
+                "--org",
+                "tiny_org",
+                "--workspace",
+                "{ws}",
+                "--out",
+                "{folder}/org/study.yml",
+            ],
+            1,
+            "FAILED",
+        ),
+        (["report", "--all", "--workspace", "{folder}/missing.duckdb"], 2, "workspace not found"),
+        (["sample", "--out", "/dev/null/sample"], 1, "error: "),
+        (["demo", "--workspace", "/dev/null/w.duckdb"], 1, "error: "),
+        (
+            [
+                "evaluate",
+                "{folder}/org/survey.csv",
+                "--text-column",
+                "nope",
+                "--result-column",
+                "x",
+            ],
+            2,
+            "nope",
+        ),
+        (
+            [
+                "classify",
+                "{folder}/org/survey.csv",
+                "--text-column",
+                "nope",
+                "-o",
+                "{folder}/o.csv",
+            ],
+            2,
+            "nope",
+        ),
+        (
+            ["codebook", "show", "--org", "tiny_org", "--workspace", "{folder}/missing.duckdb"],
+            2,
+            "workspace not found",
+        ),
+        (
+            [
+                "codebook",
+                "rename",
+                "--org",
+                "nobody",
+                "--theme",
+                "a",
+                "--label",
+                "b",
+                "--workspace",
+                "{ws}",
+            ],
+            2,
+            "not in the workspace",
+        ),
+        (
+            [
+                "codebook",
+                "merge",
+                "--org",
+                "nobody",
+                "--theme",
+                "a",
+                "--theme",
+                "b",
+                "--label",
+                "c",
+                "--workspace",
+                "{ws}",
+            ],
+            2,
+            "not in the workspace",
+        ),
+        (
+            [
+                "codebook",
+                "override",
+                "--org",
+                "tiny_org",
+                "--quadrant",
+                "factory_floor",
+                "--workspace",
+                "{ws}",
+            ],
+            2,
+            "--text or --term",
+        ),
+    ],
+)
+def test_every_command_exits_nonzero_on_failure(tiny_workspace, args, code, says):
+    folder, ws = tiny_workspace
+    proc = run_cli(*(a.format(folder=folder, ws=ws) for a in args), cwd=folder)
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert says in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_successful_commands_exit_zero(tiny_workspace):
+    folder, ws = tiny_workspace
+    assert run_cli("codebook", "show", "--org", "tiny_org", "--workspace", ws).returncode == 0
+    out = folder / "scored.csv"
+    proc = run_cli("classify", folder / "org" / "survey.csv", "--text-column", "work", "-o", out)
+    assert proc.returncode == 0 and out.exists()
