@@ -107,6 +107,8 @@ def _ingest_source(
     con, study: Study, *, kind: str, key: str, name: str, survey: Survey | None = None
 ) -> FileResult:
     path = study.path(name)
+    sheet = survey.sheet if survey is not None else None
+    label = name if sheet is None else f"{name} [{sheet}]"  # how quarantine rows name their source
     data = study.open_file(name)  # only regular files inside the study folder, size-capped
     sha = hashlib.sha256(data).hexdigest()
     before = con.execute(
@@ -119,10 +121,10 @@ def _ingest_source(
             r.split(":")[0]
             for (r,) in con.execute(
                 "SELECT reason FROM quarantine WHERE org_id = ? AND source_file = ?",
-                [study.org_id, name],
+                [study.org_id, label],
             ).fetchall()
         )
-        return FileResult(study.org_id, kind, name, "unchanged", *before[1:], dict(reasons))
+        return FileResult(study.org_id, kind, label, "unchanged", *before[1:], dict(reasons))
     source = str(path)
     if survey is not None:
         frame, layout = read_survey(path, layout=survey.format, sheet=survey.sheet, data=data)
@@ -148,7 +150,7 @@ def _ingest_source(
         org_id=study.org_id,
         kind=kind,
         key=key,
-        source=name,
+        source=label,
         sha=sha,
         prepared=prepared,
         layout=layout,
@@ -160,7 +162,7 @@ def _ingest_source(
     return FileResult(
         study.org_id,
         kind,
-        name,
+        label,
         "replaced" if before else "loaded",
         prepared.rows_read,
         loaded,
@@ -188,15 +190,24 @@ def ingest_study(study: Study, con) -> list[FileResult]:
             str(study.folder / "study.yml"),
         ],
     )
-    results = [
-        _ingest_source(con, study, kind="survey", key=s.wave_id, name=s.file, survey=s)
-        for s in study.surveys
+    sources = [("survey", s.wave_id, s.file, s) for s in study.surveys] + [
+        (kind, kind, getattr(study, kind), None) for kind in INVENTORIES if getattr(study, kind)
     ]
-    for kind in INVENTORIES:
-        name = getattr(study, kind)
-        if name:
-            results.append(_ingest_source(con, study, kind=kind, key=kind, name=name))
-    return results
+    used: dict[tuple, str] = {}
+    for kind, key, name, survey in sources:
+        where = (name, survey.sheet if survey else None)
+        what = f"wave '{key}'" if survey else kind
+        if where in used:  # each file's rows are reconciled once, against one table
+            raise InputError(
+                f"'{name}' is named twice, for {used[where]} and for {what}",
+                file=study.folder / "study.yml",
+                hint="give each wave its own export (or its own sheet of a workbook)",
+            )
+        used[where] = what
+    return [
+        _ingest_source(con, study, kind=kind, key=key, name=name, survey=survey)
+        for kind, key, name, survey in sources
+    ]
 
 
 def ingest(data: str | Path, workspace: str | Path | None = None) -> list[FileResult]:

@@ -381,3 +381,15 @@ def test_row_with_more_values_than_headers_is_quarantined(tmp_path):
     result = ow.ingest(write_study(tmp_path / "org", body), ws)[0]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 5, 1)
     assert "more values than the header" in q(ws, "SELECT reason FROM quarantine").reason[0]
+
+
+def test_one_file_for_two_waves_is_refused(tmp_path, tiny_csv):
+    study = write_study(tmp_path / "org", tiny_csv)
+    study.write_text(
+        study.read_text()
+        + "  - wave_id: w2\n    file: survey.csv\n    columns: {unit: team}\n    questions: {work: work}\n"
+    )
+    with pytest.raises(
+        InputError, match="'survey.csv' is named twice, for wave 'w1' and for wave 'w2'"
+    ):
+        ow.ingest(study, tmp_path / "w.duckdb")
