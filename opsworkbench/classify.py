@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -14,6 +16,8 @@ from opsworkbench.readers import decode, sniff_delimiter
 
 SNIFF_BYTES = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included
+# Text starting with one of these is a formula to a spreadsheet (or becomes one when edited).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_chunks(path: Path, chunk_size: int) -> Iterator[pd.DataFrame]:
@@ -65,6 +69,67 @@ def read_chunks(path: str | Path, chunk_size: int = 50_000) -> Iterator[pd.DataF
     raise InputError(f"unsupported file type '{suffix}'", file=path, hint="use CSV or XLSX")
 
 
+@functools.cache
+def _openpyxl() -> SimpleNamespace:
+    """The parts of openpyxl used to write cells (imported on first use: it is slow to load)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    return SimpleNamespace(
+        WriteOnlyCell=WriteOnlyCell,
+        ERROR_CODES=ERROR_CODES,
+        ILLEGAL_CHARACTERS_RE=ILLEGAL_CHARACTERS_RE,
+        IllegalCharacterError=IllegalCharacterError,
+    )
+
+
+def _xlsx_cells(sheet, values) -> list:
+    """A row for a write-only sheet in which every piece of text is stored as text.
+
+    openpyxl would store text starting with ``=`` as a formula and ``#N/A``-like text as an
+    error value; such text, and text starting with ``+``, ``-``, ``@``, tab or carriage
+    return, is written as a text cell with Excel's quote prefix, so it is shown as written and
+    stays text when someone edits the cell.
+    """
+    xl = _openpyxl()
+    row = []
+    for value in values:
+        if isinstance(value, float) and pd.isna(value):
+            value = None
+        elif isinstance(value, str) and (
+            value.startswith(FORMULA_STARTS) or value in xl.ERROR_CODES
+        ):
+            cell = xl.WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+            value = cell
+        row.append(value)
+    return row
+
+
+def _append_xlsx_row(sheet, values, *, columns, row_number: int, source) -> None:
+    xl = _openpyxl()
+    try:
+        sheet.append(_xlsx_cells(sheet, values))
+    except xl.IllegalCharacterError:
+        column = next(
+            (
+                c
+                for c, v in zip(columns, values, strict=False)
+                if isinstance(v, str) and xl.ILLEGAL_CHARACTERS_RE.search(v)
+            ),
+            None,
+        )
+        raise InputError(
+            "contains a control character that XLSX files cannot hold",
+            file=source,
+            row=row_number,
+            column=column,
+            hint="write the output as .csv, which keeps every character, or remove the character",
+        ) from None
+
+
 def classify_file(
     input_path: str | Path,
     output_path: str | Path,
@@ -77,6 +142,19 @@ def classify_file(
 ) -> int:
     """Score ``text_column`` of every row and write the input plus ``focus, result, quadrant,
     confidence, cues`` to ``output_path`` (CSV or XLSX). Memory is bounded by ``chunk_size``.
+
+    Answers are untrusted text, and text such as ``=HYPERLINK(...)`` is a live formula to a
+    spreadsheet:
+
+    - **XLSX** output stores every piece of text as a text cell, never as a formula; text
+      starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return also gets Excel's quote
+      prefix so it stays text when a cell is edited. The values read back are the text
+      written (XLSX, like any XML, stores a carriage return as a line break).
+    - **CSV** output is written exactly as the input, without OWASP's advice to prefix such
+      text with an apostrophe: that would change the data for everyone who reads the CSV
+      back (pandas, R, this tool's ``evaluate``), and a minus sign or ``@`` starts many
+      genuine answers. To look at the results in a spreadsheet, ask for ``.xlsx`` output, or
+      import the CSV with every column as text rather than opening it directly.
 
     Returns the number of rows written.
     """
@@ -122,9 +200,12 @@ def classify_file(
 
                     book = Workbook(write_only=True)
                     sheet = book.create_sheet("classified")
-                    sheet.append(list(result.columns))
-                for row in result.itertuples(index=False):
-                    sheet.append([None if isinstance(v, float) and pd.isna(v) else v for v in row])
+                    header = [str(c) for c in result.columns]
+                    _append_xlsx_row(sheet, header, columns=header, row_number=1, source=input_path)
+                for number, row in enumerate(result.itertuples(index=False), start=written + 2):
+                    _append_xlsx_row(
+                        sheet, row, columns=result.columns, row_number=number, source=input_path
+                    )
             written += len(result)
             if progress is not None:
                 progress(len(result))
