@@ -36,10 +36,12 @@ class FileResult:
     rows_quarantined: int
     reasons: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    layout: str = ""  # the survey tool's export layout, for surveys
 
     def __str__(self) -> str:
+        kind = f"{self.kind}, {self.layout}" if self.kind == "survey" and self.layout else self.kind
         line = (
-            f"{self.org_id}/{self.file} [{self.kind}] {self.status}: read {self.rows_read}, "
+            f"{self.org_id}/{self.file} [{kind}] {self.status}: read {self.rows_read}, "
             f"loaded {self.rows_loaded}, quarantined {self.rows_quarantined}"
         )
         if self.reasons:
@@ -112,7 +114,8 @@ def _ingest_source(
     data = study.open_file(name)  # only regular files inside the study folder, size-capped
     sha = hashlib.sha256(data).hexdigest()
     before = con.execute(
-        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined FROM sources "
+        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined, warnings, layout "
+        "FROM sources "
         "WHERE org_id = ? AND kind = ? AND key = ?",
         [study.org_id, kind, key],
     ).fetchone()
@@ -124,7 +127,16 @@ def _ingest_source(
                 [study.org_id, label],
             ).fetchall()
         )
-        return FileResult(study.org_id, kind, label, "unchanged", *before[1:], dict(reasons))
+        return FileResult(
+            study.org_id,
+            kind,
+            label,
+            "unchanged",
+            *before[1:4],
+            dict(reasons),
+            list(before[4] or []),
+            before[5],
+        )
     source = str(path)
     if survey is not None:
         frame, layout = read_survey(path, layout=survey.format, sheet=survey.sheet, data=data)
@@ -169,6 +181,7 @@ def _ingest_source(
         len(prepared.quarantine),
         dict(reasons),
         prepared.warnings,
+        layout,
     )
 
 
