@@ -90,6 +90,23 @@ def _check_id(value: str, pattern: re.Pattern, rule: str, what: str) -> str:
     return value
 
 
+def check_ids(org_id: str, wave_id: str) -> None:
+    """Raise :class:`InputError` unless ``org_id`` and ``wave_id`` are names
+    :func:`load_study` accepts, so they are safe as folders under ``reports/``.
+
+    For code that receives ids from elsewhere than a study (a command line, an older
+    workspace) before it builds paths from them.
+    """
+    for value, pattern, rule, what in (
+        (org_id, _ORG_ID, ORG_ID_RULE, "an org_id"),
+        (wave_id, _WAVE_ID, WAVE_ID_RULE, "a wave id"),
+    ):
+        try:
+            _check_id(str(value), pattern, rule, what)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+
+
 def _file_name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a file inside the study folder, or ``None`` if it can."""
     if not name.strip():

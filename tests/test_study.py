@@ -198,3 +198,11 @@ def test_invalid_fielded_on_names_field_line_and_format(tmp_path, tiny_csv, fiel
     message = str(err.value)
     assert "study.yml" in message and "surveys.0.fielded_on (line 6)" in message
     assert f"'{fielded_on}' is not a date: write it as YYYY-MM-DD" in message
+
+
+def test_check_ids_for_ids_that_do_not_come_from_a_study():
+    study_module.check_ids("tiny_org", "2026-05")
+    with pytest.raises(InputError, match="'2026/05' cannot be used as a wave id"):
+        study_module.check_ids("tiny_org", "2026/05")
+    with pytest.raises(InputError, match="'..' cannot be used as an org_id"):
+        study_module.check_ids("..", "w1")
