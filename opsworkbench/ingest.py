@@ -151,8 +151,7 @@ def _ingest_source(
     else:
         layout = "table"
         if path.suffix.lower() in (".yml", ".yaml"):
-            frame = read_yaml_list(data, source)
-            frame.attrs["encoding"] = "utf-8"
+            frame = read_yaml_list(data, source, key=kind)
         else:
             frame = read_table(path, data=data)
         prepared = INVENTORIES[kind](frame, org_id=study.org_id, source=source)

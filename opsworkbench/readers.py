@@ -16,7 +16,6 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-import yaml
 
 from opsworkbench.errors import InputError
 

@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from opsworkbench import workspace as ws
 from opsworkbench.portfolio import SUMMARY_MIME, write_portfolio
+from opsworkbench.study import check_ids
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -80,6 +81,7 @@ def render_report(
     Path
         The HTML report.
     """
+    check_ids(org_id, wave_id)  # ids become folder names: refuse any that escape out_dir
     workspace = ws.workspace_path(workspace).resolve()
     org_dir = Path(out_dir).resolve() / org_id
     org_dir.mkdir(parents=True, exist_ok=True)

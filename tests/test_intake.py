@@ -220,7 +220,7 @@ def test_truncated_and_corrupted_workbooks_are_clear_errors(tmp_path):
 def test_workbook_with_a_row_of_too_many_cells_is_refused_before_parsing(tmp_path):
     data = workbook_bytes([["id", "text"], ["1", "x"]])
     source = zipfile.ZipFile(io.BytesIO(data))
-    cells = "".join(f'<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(20_000))
+    cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(20_000))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
