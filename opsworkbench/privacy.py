@@ -5,43 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import re
 from collections.abc import Iterable
 
 import pandas as pd
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", re.IGNORECASE)
-# A run of digits with the separators phone numbers use; checked for >= 9 digits below so
-# that figures such as "99.95%" or "1,500 quotes" stay.
-PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d ()./-]{7,}\d(?![\w%])")
-
-
-def _phone(match: re.Match) -> str:
-    digits = sum(ch.isdigit() for ch in match.group())
-    return "[phone]" if digits >= 9 else match.group()
-
-
-def scrub_pii(text: str, names: Iterable[str] = ()) -> str:
-    """Replace e-mail addresses, URLs, phone numbers and the given names in free text.
-
-    Parameters
-    ----------
-    text : str
-        Untrusted free text.
-    names : iterable of str
-        Personal names known from the export (e.g. a respondent's name column) to remove.
-    """
-    if not text:
-        return text
-    text = EMAIL.sub("[email]", text)
-    text = URL.sub("[url]", text)
-    text = PHONE.sub(_phone, text)
-    for name in names:
-        name = name.strip()
-        if len(name) >= 2 and name.lower() not in ("anonymous", "n/a"):
-            text = re.sub(rf"\b{re.escape(name)}\b", "[name]", text, flags=re.IGNORECASE)
-    return text
+from opsworkbench.pii import EMAIL, scrub_pii  # noqa: F401  (re-exported)
 
 
 def pseudonymise(raw_id: str, *, salt: str, org_id: str) -> str:
