@@ -2,8 +2,8 @@
 
 :func:`scrub_pii` replaces what it finds with ``[email]``, ``[url]``, ``[phone]``, ``[id]``
 and ``[name]``. It runs in linear time: every regular expression here has bounded
-quantifiers (a match attempt looks at most a few hundred characters ahead, see
-``MAX_MATCH_WIDTH``) and the name pass is one walk over the words.
+quantifiers (a match attempt reads at most ``MAX_MATCH_WIDTH`` characters) and the name
+pass is one walk over the words.
 
 What is treated as what (see docs/privacy.md for the full rules and measured rates):
 
@@ -24,8 +24,8 @@ What is treated as what (see docs/privacy.md for the full rules and measured rat
   or after "my name is", "my manager", "colleague", ...; a known first name after "I am",
   "ask", "thanks to", ... (also in lower case); names joined to a found name by "and", "&"
   or a comma. First names that are also common words (Will, May, Grace, Mark, Bill) need a
-  surname or a cue, or must stand mid-sentence in ordinary prose; months, weekdays,
-  products, places and organisation vocabulary are never names.
+  surname or a cue; months, weekdays, products, places and organisation vocabulary are
+  never names.
 """
 
 from __future__ import annotations
@@ -496,7 +496,6 @@ _TITLES = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]{1,40}(?:['’\-][^\W\d_]{1,40}){0,3}")
 _SENTENCE_GAP = re.compile(r"[.!?\n\r•·;:|()\[\]\"“”]|(?:^|\s)[-*–—](?:\s|$)")
-_JOIN = frozenset({"and", "&", "or", ","})
 # Common dictionary-word surnames accepted after a first name even in lower case
 _COMMON_SURNAME_WORDS = frozenset(
     _words(
