@@ -408,13 +408,21 @@ def _is_surveymonkey(frame: pd.DataFrame) -> bool:
 
 
 def _qualtrics(frame: pd.DataFrame) -> pd.DataFrame:
-    """Qualtrics exports carry extra header rows: question wording and ImportId JSON."""
+    """Qualtrics exports carry extra header rows: question wording and ImportId JSON.
+
+    Legacy exports have only the wording row (``Response ID`` under ``ResponseId``).
+    """
     position = _import_id_row(frame)
-    if position is None:
-        return frame
+    if position is not None:
+        wording_row = 0 if position == 1 else None  # the row above the ImportIds
+    else:
+        first = dict(zip(frame.columns, ["", *_first_row(frame)], strict=False))
+        if first.get("ResponseId") != "Response ID" and first.get("StartDate") != "Start Date":
+            return frame
+        position = wording_row = 0
     wordings = {}
-    if position == 1:  # the row above the ImportIds holds the question as it was asked
-        wordings = {c: str(frame.at[0, c]).strip() for c in frame.columns if c != ROW}
+    if wording_row is not None:  # each question as it was asked
+        wordings = {c: str(frame.at[wording_row, c]).strip() for c in frame.columns if c != ROW}
     out = frame.iloc[position + 1 :].reset_index(drop=True).copy()
     out.attrs = {**frame.attrs, "wordings": wordings}
     return out

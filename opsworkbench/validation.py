@@ -51,6 +51,7 @@ QUALTRICS_STATUS = {
     "preview spam": "flagged as spam by the survey tool",
     "9": "flagged as spam by the survey tool",
 }
+RAW_CHARS = 300  # of each value kept in a quarantine record
 MAX_STAGE = 1000  # stage_order: value-chain position, left to right
 CODE_LIKE = re.compile(r"^[^\W\d_]{0,12}[ _.#:-]?\d{1,6}[a-z]?$", re.IGNORECASE)
 
@@ -59,18 +60,25 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
-def _redact(values: dict) -> str:
-    return json.dumps({k: scrub_pii(str(v)) for k, v in values.items()}, ensure_ascii=False)[:2000]
-
-
 def _quarantine(row: pd.Series, reason: str, columns: list[str], keep_as_is=()) -> dict:
-    values = {c: row[c] for c in columns if c in row.index}
-    raw = {k: v for k, v in values.items() if k not in keep_as_is}
-    text = _redact(raw) if raw else "{}"
-    if keep_as_is:  # dates and pseudonyms are not free text: shown as they are
-        merged = {**json.loads(text), **{k: values[k] for k in keep_as_is if k in values}}
-        text = json.dumps(merged, ensure_ascii=False)[:2000]
-    return {"row_number": int(row[ROW]), "reason": reason, "raw": text}
+    """A quarantine record: the row number, the reason and a redacted, shortened copy.
+
+    Free text is scrubbed before it is shortened, so a cut never leaves part of an address;
+    dates and pseudonyms (``keep_as_is``) are not free text and are kept as they are.
+    """
+    raw = {}
+    for column in columns:
+        if column not in row.index:
+            continue
+        value = str(row[column])
+        if column not in keep_as_is:
+            value = scrub_pii(value)
+        raw[column] = value if len(value) <= RAW_CHARS else value[:RAW_CHARS] + "…"
+    return {
+        "row_number": int(row[ROW]),
+        "reason": reason,
+        "raw": json.dumps(raw, ensure_ascii=False),
+    }
 
 
 def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -393,3 +394,24 @@ def test_one_file_for_two_waves_is_refused(tmp_path, tiny_csv):
         InputError, match="'survey.csv' is named twice, for wave 'w1' and for wave 'w2'"
     ):
         ow.ingest(study, tmp_path / "w.duckdb")
+
+
+def test_legacy_qualtrics_wording_row_is_not_a_respondent(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "StartDate,ResponseId,Q1\nStart Date,Response ID,What is your work?\n"
+        "2025-01-01,R_1,I sell\n2025-01-02,R_2,I pack\n"
+    )
+    frame, layout = read_survey(path)
+    assert layout == "qualtrics" and frame["Q1"].tolist() == ["I sell", "I pack"]
+    assert frame.attrs["wordings"]["Q1"] == "What is your work?"
+
+
+def test_quarantine_copy_of_a_huge_row_is_valid_shortened_json(tmp_path):
+    long = "www." + "a" * 130_000
+    body = "id,team,work,success\n" + "\n".join(answers(5)) + f"\np9,,{long},x\n"
+    ws = tmp_path / "w.duckdb"
+    ow.ingest(write_study(tmp_path / "org", body), ws)
+    raw = json.loads(q(ws, "SELECT raw FROM quarantine").raw[0])
+    assert raw["id"].startswith("r_")  # pseudonymised, not the raw id
+    assert len(raw["work"]) <= 301
