@@ -27,7 +27,7 @@ from opsworkbench import presentation as pres
 ctx = ow.load_context(workspace, org_id, wave_id, sample_data=sample_data)
 found = ow.analyse(ctx, workspace)
 charts.use_offline_charts()
-pres.show(pres.title(ctx))
+pres.show(pres.title(ctx) + pres.warnings(ctx))
 
 # %% [markdown]
 # <a id="summary"></a>
@@ -40,7 +40,7 @@ pres.show(pres.summary(found.summary))
 # <a id="headline-orientation"></a>
 # ## 1. Orientation: how people describe their work and success
 #
-# Every answer to the two open questions is placed on two axes: **focus** (internal ↔ external)
+# Every answer to the survey's open questions is placed on two axes: **focus** (internal ↔ external)
 # and **result** (output ↔ outcome). The customer-outcome index (0–100) is the average
 # probability that an answer is about customer outcomes; its interval comes from resampling
 # respondents. Non-answers such as "n/a" are counted but not classified.
@@ -50,7 +50,7 @@ pres.show(pres.headline(ctx, found.headline))
 charts.index_intervals(found.profile[found.profile["question"] == "both"])
 
 # %%
-pres.show(pres.profile_table(found.profile))
+pres.show(pres.profile_table(found.profile, found.headline, ctx.min_size))
 
 # %% [markdown]
 # ### Where each unit sits
@@ -60,20 +60,17 @@ pres.show(pres.profile_table(found.profile))
 # and so is the next smallest, so the hidden one cannot be worked out from the total.
 
 # %%
-charts.quadrant_map(found.units)
+charts.quadrant_map(found.units) if found.compare_units else None
 
 # %%
-pres.show(pres.unit_table(found.units, ctx.min_size))
-
-# %% [markdown]
-# ### "What is your work?" versus "What does success look like?"
-#
-# If people describe success in the same terms as their tasks, the organisation has no
-# language for what its work achieves.
+pres.show(pres.unit_table(found.units, ctx.min_size, found.headline))
 
 # %%
-pres.show(pres.work_vs_success(found.comparison))
-charts.quadrant_bars(found.comparison, category="question", category_title="Question")
+pres.show(
+    pres.comparison_heading(ctx)
+    + pres.work_vs_success(found.comparison, found.headline, ctx.min_size, ctx)
+)
+charts.quadrant_bars(found.comparison, category="asked", category_title="Question")
 
 # %%
 pres.show(pres.work_success_table(found.work_success))
@@ -90,7 +87,10 @@ pres.show(pres.work_success_table(found.work_success))
 charts.lens_chart(found.lenses)
 
 # %%
-pres.show(pres.lens_table(found.lenses) + pres.metric_stages(found.stages, ctx.metrics))
+pres.show(
+    pres.lens_table(found.lenses, found.headline, ctx.min_size)
+    + pres.metric_stages(found.stages, ctx.metrics)
+)
 charts.metric_stage_chart(found.stages)
 
 # %%
@@ -104,7 +104,7 @@ pres.show(pres.metric_table(ctx.metrics))
 # capability. Paid on volume alone, people learn to do the easy, low-impact work first.
 
 # %%
-pres.show(pres.perverse_table(found.perverse))
+pres.show(pres.perverse_table(found.perverse, ctx.metrics))
 
 # %% [markdown]
 # <a id="okr-health"></a>
@@ -131,6 +131,7 @@ pres.show(pres.okr_sections(found.key_results, found.objectives))
 # too few people).
 
 # %%
+pres.show(pres.capability_note(found.chain, ctx.capabilities, found.headline, ctx.min_size))
 charts.capability_chain_chart(found.chain)
 
 # %% [markdown]
@@ -138,25 +139,24 @@ charts.capability_chain_chart(found.chain)
 # ## 6. One operating model or several?
 
 # %%
-pres.show(pres.hybrid_text(found.hybrid))
+pres.show(pres.hybrid_text(found.hybrid, found.headline, ctx.min_size))
 
 # %% [markdown]
 # <a id="themes"></a>
-# ### Themes: what people say their work is
+# ### Themes: what people talk about
 #
 # Themes are found automatically; none rests on fewer people than the privacy minimum. Quotes
 # come only from large enough themes and units, with the cue words that placed them.
 
 # %%
+pres.show(pres.theme_heading(ctx, "work"))
 charts.quadrant_map(found.themes["work"][0], label="label", size="size", size_title="Answers")
 
 # %%
 pres.show(pres.themes(*found.themes["work"], ctx.min_quote_size))
 
-# %% [markdown]
-# ### Themes: what people say success looks like
-
 # %%
+pres.show(pres.theme_heading(ctx, "success"))
 charts.quadrant_map(found.themes["success"][0], label="label", size="size", size_title="Answers")
 
 # %%
@@ -174,7 +174,7 @@ pres.show(pres.themes(*found.themes["success"], ctx.min_quote_size))
 charts.opportunity_chart(found.opportunities)
 
 # %%
-pres.show(pres.opportunity_table(found.opportunities))
+pres.show(pres.opportunity_table(found.opportunities, ctx))
 
 # %% [markdown]
 # <a id="change"></a>
@@ -194,14 +194,16 @@ pres.show(pres.change_table(found.change, found.change_waves))
 # operating-model changes to close it.
 
 # %%
-pres.show(pres.next_steps(found.next_steps))
+pres.show(pres.next_steps(found.next_steps, found.headline, ctx))
 
 # %% [markdown]
 # <a id="method"></a>
 # ## Appendix: method and codebook
 
 # %%
-pres.show(pres.method(ctx, corpus_size=len(ow.load_corpus())) + pres.model_evaluation(ow.cross_validate()))
+pres.show(
+    pres.method(ctx, corpus_size=len(ow.load_corpus())) + pres.model_evaluation(ow.cross_validate())
+)
 
 # %% [markdown]
 # <a id="data-quality"></a>
@@ -211,7 +213,7 @@ pres.show(pres.method(ctx, corpus_size=len(ow.load_corpus())) + pres.model_evalu
 
 # %%
 files, reasons = ow.data_quality(ctx.sources, ctx.quarantine)
-pres.show(pres.table(files) + pres.table(reasons))
+pres.show(pres.data_quality(files, reasons, ctx))
 
 # %% tags=["portfolio"]
 portfolio.record_summary(ctx, found)

@@ -10,6 +10,7 @@ import pandas as pd
 from opsworkbench import alignment, diagnostics, profiles, recommendations
 from opsworkbench.context import ReportContext, load_context
 from opsworkbench.orientation import score_texts
+from opsworkbench.validation import ALL_RESPONDENTS
 
 
 @dataclass
@@ -35,6 +36,23 @@ class Analysis:
     change_waves: tuple[str, str] | None
     next_steps: pd.DataFrame
     summary: list
+    compare_units: bool = True  # more than one unit, so units can be set side by side
+
+
+_NO_COMPARISON = pd.DataFrame(columns=["question", "n", "quadrant", "share"])
+
+
+def _no_themes(ctx: ReportContext, question: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The theme summary of a core question that was not asked, or not scored, and why."""
+    empty = pd.DataFrame(
+        columns=["theme", "key", "label", "terms", "size", "share", "focus", "result", "quadrant"]
+    )
+    quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
+    if question in set(ctx.unscored["question"]):
+        why = "its answers look like codes or numbers, not written text, so they were not scored"
+    else:
+        why = diagnostics.NOT_ASKED
+    return empty, quotes, why
 
 
 def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis:
@@ -51,10 +69,13 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         metrics,
         ctx.capabilities,
     )
+    asked = ctx.core_questions
     themes = {
         q: diagnostics.theme_summary(
             scored, q, min_size=n, min_quote_size=ctx.min_quote_size, codebook=ctx.codebook
         )
+        if q in asked
+        else _no_themes(ctx, q)
         for q in diagnostics.CORE_QUESTIONS
     }
     opportunities = alignment.under_measured(themes["success"][0], metrics)
@@ -66,8 +87,10 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         before = load_context(workspace, ctx.org_id, ctx.waves[position - 1])
         change_waves = (before.wave_id, ctx.wave_id)
         change = profiles.wave_change(before.scored, scored, before.respondents, respondents, n)
-    headline = diagnostics.headline(respondents, scored, n)
+    headline = diagnostics.headline(respondents, scored, n, asked)
+    headline["unit_column"] = set(respondents["unit"]) != {ALL_RESPONDENTS}
     index = profiles.outcome_index(scored)
+    comparison = diagnostics.question_comparison(scored, n) if len(asked) > 1 else _NO_COMPARISON
     if index[3] < n:  # too few people behind it to show
         index = (float("nan"), float("nan"), float("nan"), index[3])
     return Analysis(
@@ -76,7 +99,7 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         units=units,
         profile=profile,
         work_success=profiles.work_success_gap(profile),
-        comparison=diagnostics.question_comparison(scored, n),
+        comparison=comparison.assign(asked=comparison["question"].astype(str).map(ctx.wording)),
         lenses=lenses,
         stages=diagnostics.metric_stages(metrics),
         perverse=perverse,
@@ -93,7 +116,17 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         next_steps=recommendations.next_steps(
             lenses, perverse, krs, objectives, opportunities, hybrid, metrics
         ),
+        compare_units=respondents["unit"].nunique() > 1,
         summary=recommendations.executive_summary(
-            ctx.name, headline, index, lenses, perverse, krs, objectives, hybrid
+            ctx.name,
+            headline,
+            index,
+            lenses,
+            perverse,
+            krs,
+            objectives,
+            hybrid,
+            n,
+            unscored=[ctx.wording(q) for q in ctx.unscored["question"]],
         ),
     )

@@ -1,4 +1,8 @@
-"""Altair chart builders: tidy frame in, chart out (never displayed or saved here)."""
+"""Altair chart builders: tidy frame in, chart out (never displayed or saved here).
+
+A builder returns ``None`` when there is nothing to draw, so a notebook cell shows nothing
+and the report's text (from :mod:`opsworkbench.presentation`) says why.
+"""
 
 from __future__ import annotations
 
@@ -66,14 +70,14 @@ def quadrant_map(
     label: str = "unit",
     size: str = "respondents",
     size_title: str = "Respondents",
-) -> alt.LayerChart:
+) -> alt.LayerChart | None:
     """Groups (units, themes) placed on the two axes (focus → x, result → y), sized by ``size``.
 
     ``frame`` has columns ``label``, focus, result, quadrant and ``size``; rows with a blank
     position (suppressed groups) are left out.
     """
     if frame.empty or frame[["focus", "result"]].isna().all().all():
-        return message_chart("Nothing to place: no group is large enough")
+        return None
     data = _label(
         frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"})
     )
@@ -118,8 +122,10 @@ def quadrant_map(
 
 def quadrant_bars(
     shares: pd.DataFrame, *, category: str, category_title: str, sort=None
-) -> alt.Chart:
+) -> alt.Chart | None:
     """Stacked horizontal bars of quadrant shares per category (tidy: category, quadrant, share)."""
+    if shares.empty:
+        return None
     data = _label(shares)
     return (
         alt.Chart(data)
@@ -136,15 +142,10 @@ def quadrant_bars(
     )
 
 
-def metric_stage_chart(stages: pd.DataFrame) -> alt.Chart:
+def metric_stage_chart(stages: pd.DataFrame) -> alt.Chart | None:
     """Quadrant mix of metrics as they go from measured to reported to incentivised."""
     if not stages["metrics"].sum():
-        return (
-            alt.Chart(pd.DataFrame({"t": ["No metric inventory for this organisation"]}))
-            .mark_text(fontSize=14, color="#777")
-            .encode(text="t:N")
-            .properties(width=560, height=40)
-        )
+        return None
     data = stages.assign(stage_label=stages["stage"].map(STAGE_LABELS))
     return quadrant_bars(
         data,
@@ -159,10 +160,10 @@ LENS_COLOURS = {"say": "#1b7a4a", "measure": "#6b9bc3", "value": "#8c6d31", "rew
 
 def index_intervals(
     frame: pd.DataFrame, *, category: str = "unit", title: str = "Customer-outcome index"
-) -> alt.LayerChart:
+) -> alt.LayerChart | None:
     """Points with 95 % intervals on the 0–100 customer-outcome index, one row per category."""
     if frame.empty:
-        return message_chart("No group is large enough to show")
+        return None
     x = alt.X("index:Q", scale=alt.Scale(domain=[0, 100]), title=title)
     base = alt.Chart(frame).encode(y=alt.Y(f"{category}:N", title=None, sort=None))
     bars = base.mark_rule(strokeWidth=3, color="#9aa5ab").encode(
@@ -174,13 +175,13 @@ def index_intervals(
     return (bars + points).properties(width=520, height=alt.Step(30))
 
 
-def lens_chart(lenses: pd.DataFrame) -> alt.Chart:
+def lens_chart(lenses: pd.DataFrame) -> alt.Chart | None:
     """Say / measure / value / reward: the customer-outcome index of each lens, per unit."""
     tidy = lenses.melt(
         id_vars=["unit"], value_vars=list(LENS_COLOURS), var_name="lens", value_name="index"
     ).dropna()
     if tidy.empty:
-        return message_chart("No unit is large enough to show")
+        return None
     return (
         alt.Chart(tidy)
         .mark_circle(size=160, opacity=0.9)
@@ -200,10 +201,10 @@ def lens_chart(lenses: pd.DataFrame) -> alt.Chart:
     )
 
 
-def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart:
+def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart | None:
     """Capabilities left to right in value-chain order; each cell coloured by its index."""
     if chain.empty:
-        return message_chart("No capability map for this organisation")
+        return None
     order = chain.sort_values("stage_order")["capability"].drop_duplicates().tolist()
     base = alt.Chart(chain).encode(
         x=alt.X(
@@ -222,14 +223,18 @@ def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart:
         ),
         tooltip=["capability", "source", "index", "n"],
     )
-    text = base.mark_text(fontSize=13).encode(text=alt.Text("index:Q", format=".0f"))
+    text = (
+        base.mark_text(fontSize=13)
+        .encode(text=alt.Text("index:Q", format=".0f"))
+        .transform_filter("isValid(datum.index)")
+    )
     return (cells + text).properties(width=alt.Step(90), height=alt.Step(44))
 
 
-def change_chart(change: pd.DataFrame) -> alt.LayerChart:
+def change_chart(change: pd.DataFrame) -> alt.LayerChart | None:
     """Change in the customer-outcome index between waves, with 95 % intervals."""
     if change.empty:
-        return message_chart("No change to show (see below)")
+        return None
     base = alt.Chart(change).encode(y=alt.Y("unit:N", title=None, sort=None))
     zero = alt.Chart(pd.DataFrame({"v": [0]})).mark_rule(color="#999").encode(x="v:Q")
     bars = base.mark_rule(strokeWidth=3, color="#9aa5ab").encode(
@@ -243,10 +248,10 @@ def change_chart(change: pd.DataFrame) -> alt.LayerChart:
     return (zero + bars + points).properties(width=520, height=alt.Step(30))
 
 
-def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart:
+def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart | None:
     """Success themes ranked by opportunity (importance + unmet importance)."""
     if opportunities.empty:
-        return message_chart("No success themes to rank")
+        return None
     data = _label(opportunities.fillna({"quadrant": "factory_floor"}))
     return (
         alt.Chart(data)

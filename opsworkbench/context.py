@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
 from opsworkbench.codebook import Codebook, load_codebook
-from opsworkbench.diagnostics import score_metrics, score_responses
+from opsworkbench.diagnostics import CORE_QUESTIONS, score_metrics, score_responses
 from opsworkbench.errors import OpsWorkbenchError
+
+# How the core questions read when a study does not give their wording.
+DEFAULT_WORDING = {"work": "What is your work?", "success": "What does success look like?"}
+QUESTION_COLUMNS = ["question", "source_column", "wording", "free_text", "note"]
 
 
 @dataclass
@@ -33,6 +38,28 @@ class ReportContext:
     sources: pd.DataFrame
     quarantine: pd.DataFrame
     codebook: Codebook
+    questions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUESTION_COLUMNS))
+
+    def wording(self, question: str) -> str:
+        """The question as it was asked (the study's or the export's wording, else the default)."""
+        row = self.questions[self.questions["question"] == question]
+        text = row["wording"].iloc[0] if len(row) else None
+        if text is None or pd.isna(text) or not str(text).strip():
+            return DEFAULT_WORDING.get(question, question)
+        return str(text).strip()
+
+    @property
+    def core_questions(self) -> list[str]:
+        """Core questions this wave asked whose answers are written text (and so are scored)."""
+        q = self.questions
+        scored = set(q.loc[q["free_text"].fillna(True).astype(bool), "question"])
+        return [c for c in CORE_QUESTIONS if c in scored]
+
+    @property
+    def unscored(self) -> pd.DataFrame:
+        """Mapped core questions not scored because their answers look like codes or numbers."""
+        q = self.questions
+        return q[q["question"].isin(CORE_QUESTIONS) & ~q["free_text"].fillna(True).astype(bool)]
 
 
 def load_context(
@@ -80,6 +107,8 @@ def load_context(
             raise OpsWorkbenchError(f"wave '{wave_id}' not found for '{org_id}'; waves are {waves}")
         respondents = ws.table(con, "respondents", org_id, wave_id)
         responses = ws.table(con, "responses", org_id, wave_id)
+        questions = _questions(con, org_id, wave_id, responses)
+        not_text = set(questions.loc[~questions["free_text"].astype(bool), "question"])
         metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
         row = org.iloc[0]
         codebook = load_codebook(con, org_id)
@@ -93,7 +122,9 @@ def load_context(
             min_quote_size=int(row["min_quote_group_size"]),
             respondents=respondents,
             responses=responses,
-            scored=score_responses(respondents, responses, codebook),
+            scored=score_responses(
+                respondents, responses[~responses["question"].isin(not_text)], codebook
+            ),
             metrics=score_metrics(metrics, codebook),
             okrs=ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True),
             capabilities=ws.table(con, "capabilities", org_id)
@@ -102,6 +133,37 @@ def load_context(
             sources=ws.table(con, "sources", org_id),
             quarantine=ws.table(con, "quarantine", org_id),
             codebook=codebook,
+            questions=questions,
         )
     finally:
         con.close()
+
+
+def _questions(con, org_id: str, wave_id: str, responses: pd.DataFrame) -> pd.DataFrame:
+    """The wave's mapped questions; for a workspace written before questions were recorded,
+    the questions its answers name (taken as written text, with the default wording)."""
+    try:
+        found = ws.table(con, "questions", org_id, wave_id)
+    except duckdb.CatalogException:
+        found = pd.DataFrame(columns=QUESTION_COLUMNS)
+    if found.empty:
+        names = sorted(set(responses["question"]), key=lambda q: (q not in CORE_QUESTIONS, q))
+        found = pd.DataFrame(
+            {
+                "question": names,
+                "source_column": None,
+                "wording": None,
+                "free_text": [not q.startswith("scale_") for q in names],
+                "note": None,
+            },
+            columns=QUESTION_COLUMNS,
+        )
+    found = found.assign(free_text=found["free_text"].fillna(True).astype(bool))
+    order = {q: i for i, q in enumerate(CORE_QUESTIONS)}
+    return (
+        found[QUESTION_COLUMNS]
+        .sort_values(
+            "question", key=lambda s: s.map(lambda q: order.get(q, len(order))), kind="stable"
+        )
+        .reset_index(drop=True)
+    )

@@ -12,6 +12,8 @@ from opsworkbench.privacy import mask_small_groups, suppressed_groups
 from opsworkbench.themes import find_themes
 
 CORE_QUESTIONS = ["work", "success"]
+# The theme note of a core question the survey did not ask.
+NOT_ASKED = "this survey did not ask it"
 STAGES = ["measured", "reported", "incentivised"]
 
 
@@ -133,9 +135,7 @@ def scored_people(scored: pd.DataFrame, question: str | None = None) -> pd.Serie
     return part.groupby("unit")["respondent_id"].nunique()
 
 
-def hidden_units(
-    respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int, *, also=()
-) -> set:
+def hidden_units(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int, *, also=()) -> set:
     """Units whose numbers the report hides, the same set in every section.
 
     A unit is hidden when fewer than ``min_size`` people stand behind any number shown for it:
@@ -145,8 +145,12 @@ def hidden_units(
     ``also`` names units hidden for another reason (e.g. missing from the other wave).
     """
     bases = [respondents.groupby("unit")["respondent_id"].nunique(), scored_people(scored)]
-    bases += [scored_people(scored, q) for q in sorted(scored["question"].unique())]
+    if "question" in scored:
+        bases += [scored_people(scored, q) for q in sorted(scored["question"].unique())]
+    # every unit too small on any count first, so cover is added only where still needed
     hidden = set(also)
+    for sizes in bases:
+        hidden |= set(sizes[(sizes > 0) & (sizes < min_size)].index)
     while True:
         grown = set(hidden)
         for sizes in bases:
@@ -156,12 +160,20 @@ def hidden_units(
         hidden = grown
 
 
-def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> dict:
+def headline(
+    respondents: pd.DataFrame,
+    scored: pd.DataFrame,
+    min_size: int,
+    questions: list[str] | None = None,
+) -> dict:
     """Organisation-level orientation: counts, quadrant shares, mean position, dominant mode.
 
     Scores are shown only when at least ``min_size`` people gave a classified answer
     (``scored``); otherwise ``suppressed`` is true and only the counts are given.
+    ``questions`` are the core questions the wave asked and scored (default: those answered).
     """
+    if questions is None:
+        questions = [q for q in CORE_QUESTIONS if (scored["question"] == q).any()]
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
     n = int(respondents["respondent_id"].nunique())
     out = {
@@ -170,7 +182,8 @@ def headline(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int) -> 
         "units": int(respondents["unit"].nunique()),
     }
     out["suppressed"] = out["scored"] < min_size
-    out["answers"] = {q: int((scored["question"] == q).sum()) for q in CORE_QUESTIONS}
+    out["questions"] = list(questions)
+    out["answers"] = {q: int((scored["question"] == q).sum()) for q in questions}
     out["unclassified"] = int((scored["quadrant"] == UNCLASSIFIED).sum())
     if out["suppressed"]:
         return out

@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from opsworkbench.charts import QUADRANT_LABELS
+from opsworkbench.diagnostics import NOT_ASKED
 from opsworkbench.privacy import escape
-from opsworkbench.recommendations import MATERIAL_GAP
+from opsworkbench.recommendations import MATERIAL_GAP, people_reason, plural
 
 QUADRANT_MEANING = {
     "factory_floor": "internal outputs (tasks, volumes, speed)",
@@ -25,36 +26,13 @@ def show(fragment: str):
     display(HTML(fragment))
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """"1 respondent", "2 respondents"."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
-def people_reason(head: dict, min_size: int) -> str:
-    """Why no organisation-wide score is shown, in one sentence ("" when scores are shown)."""
-    n, scored = head["respondents"], head.get("scored", head["respondents"])
-    if n < min_size:
-        return f"{plural(n, 'respondent')}; at least {min_size} are needed to show results."
-    if scored < min_size:
-        some = (
-            "none gave an answer that could be classified"
-            if scored == 0
-            else f"only {scored} gave an answer that could be classified"
-        )
-        return (
-            f"{plural(n, 'respondent')}, but {some} (the others wrote non-answers such as "
-            f"“n/a”); at least {min_size} are needed to show results."
-        )
-    return ""
-
-
 def unit_reason(head: dict, units: pd.DataFrame, min_size: int) -> str:
     """Why units are not compared ("" when at least one unit is shown on its own)."""
-    why = people_reason(head, min_size)
+    why = people_reason(head, min_size, short=True)
     if why:
-        return why
+        return f"Not shown: {why}"
     if head["units"] == 1:
-        return "Everyone who answered is in one unit, so there are no units to compare."
+        return _one_unit(head)
     if units.empty or units["suppressed"].all():
         return (
             f"No unit is shown on its own: each has fewer than {min_size} people with a "
@@ -90,12 +68,40 @@ def title(ctx) -> str:
     )
 
 
+def _topic(head: dict) -> str:
+    asked = head.get("questions", ["work", "success"])
+    if set(asked) == {"work", "success"}:
+        return "their work and success"
+    return "their work" if "work" in asked else "what success looks like"
+
+
+def _one_unit(head: dict) -> str:
+    if head.get("unit_column", True):
+        return "Everyone who answered is in one unit, so there are no units to compare."
+    return "The survey did not record units, so there are no units to compare."
+
+
+def warnings(ctx) -> str:
+    """A prominent warning for each mapped open question that was not scored, and why."""
+    items = [
+        f"<li>Answers to “{escape(ctx.wording(r.question))}” (column "
+        f"<code>{escape(r.source_column)}</code>) were <b>not scored</b>: {escape(r.note)}. "
+        "Check that study.yml maps the column holding the written answers.</li>"
+        for r in ctx.unscored.itertuples()
+    ]
+    if not items:
+        return ""
+    return (
+        "<div class='ow-warning' role='alert'><b>⚠ Check the survey mapping</b>"
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
 def headline(ctx, head: dict) -> str:
     """Key numbers and a plain-language reading of the organisation's orientation."""
     cards = [
         ("Respondents", head["respondents"]),
-        ("“What is your work?” answers", head["answers"]["work"]),
-        ("“What does success look like?” answers", head["answers"]["success"]),
+        *[(f"answers to “{ctx.wording(q)}”", n) for q, n in head["answers"].items()],
         ("Non-answers (not classified)", head["unclassified"]),
     ]
     html = (
@@ -116,11 +122,11 @@ def headline(ctx, head: dict) -> str:
     mode = QUADRANT_LABELS[dominant].lower()
     parts = ", ".join(f"{pct(shares[q])} {QUADRANT_LABELS[q].lower()}" for q in shares)
     return html + (
-        f"<p class='ow-finding'>People at {escape(ctx.name)} mostly describe their work and success in "
+        f"<p class='ow-finding'>People at {escape(ctx.name)} mostly describe {_topic(head)} in "
         f"<b>{escape(mode)}</b> terms — {escape(QUADRANT_MEANING[dominant])}: "
         f"{pct(shares[dominant])} of classified answers (all quadrants: {escape(parts)}).</p>"
-        f"<p>Average position: focus {head['focus']:+.2f} (−1 internal … +1 external), "
-        f"result {head['result']:+.2f} (−1 output … +1 outcome).</p>"
+        f"<p>Average position: focus {_signed2(head['focus'])} (−1 internal … +1 external), "
+        f"result {_signed2(head['result'])} (−1 output … +1 outcome).</p>"
     )
 
 
@@ -139,21 +145,41 @@ def unit_table(units: pd.DataFrame, min_size: int, head: dict | None = None) -> 
             for s, n in zip(units["suppressed"], units["respondents"], strict=True)
         ],
     )[["unit", "respondents", "focus", "result", "quadrant"]]
-    fmt = {
-        c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")
-    }
+    fmt = {c: _signed2 for c in ("focus", "result")}
     return note(why) + table(
         shown.rename(columns={"quadrant": "most common quadrant"}), formats=fmt
     )
 
 
-def work_vs_success(comparison: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
+def comparison_heading(ctx) -> str:
+    """The heading of the work-versus-success comparison, in the words the survey used."""
+    if len(ctx.core_questions) < 2:
+        return "<h3>One open question</h3>"
+    return (
+        f"<h3>“{escape(ctx.wording('work'))}” versus “{escape(ctx.wording('success'))}”</h3>"
+        "<p>If people describe success in the same terms as their tasks, the organisation has no "
+        "language for what its work achieves.</p>"
+    )
+
+
+def work_vs_success(
+    comparison: pd.DataFrame, head: dict | None = None, min_size: int = 0, ctx=None
+) -> str:
     """One sentence on how success answers differ from work answers."""
-    if set(comparison["question"].astype(str)) != {"work", "success"}:
-        why = people_reason(head, min_size) if head is not None else ""
+    if ctx is not None and len(ctx.core_questions) < 2:
+        asked = " and ".join(f"“{ctx.wording(q)}”" for q in ctx.core_questions)
         return note(
-            why
-            or f"Each question needs classified answers from at least {min_size} people to be "
+            f"This survey asked one open question, {asked}, so there is no comparison of how "
+            "people describe their work and their success."
+            if asked
+            else "No open question could be scored, so there is nothing to compare."
+        )
+    if set(comparison["question"].astype(str)) != {"work", "success"}:
+        why = people_reason(head, min_size, short=True) if head is not None else ""
+        return note(
+            f"Not shown: {why}"
+            if why
+            else f"Each question needs classified answers from at least {min_size} people to be "
             "compared; one of them has fewer."
         )
     share = comparison.pivot(index="quadrant", columns="question", values="share").fillna(0.0)
@@ -164,6 +190,13 @@ def work_vs_success(comparison: pd.DataFrame, head: dict | None = None, min_size
         f"{pct(outcome['success'])} of “success” answers. Customer language: {pct(customer['work'])} "
         f"of “work” answers and {pct(customer['success'])} of “success” answers.</p>"
     )
+
+
+def theme_heading(ctx, question: str) -> str:
+    """The heading of one question's themes, in the words the survey used ("" if not asked)."""
+    if question not in ctx.core_questions and question not in set(ctx.unscored["question"]):
+        return ""
+    return f"<h4>Themes in the answers to “{escape(ctx.wording(question))}”</h4>"
 
 
 def metric_stages(stages: pd.DataFrame, metrics: pd.DataFrame) -> str:
@@ -206,14 +239,14 @@ def metric_table(metrics: pd.DataFrame) -> str:
 
 def themes(found: pd.DataFrame, quotes: pd.DataFrame, note: str, min_quote_size: int) -> str:
     """Theme table and, per theme, representative quotes with the words that placed them."""
+    if found.empty and note == NOT_ASKED:
+        return ""
     if found.empty:
         return f"<p class='ow-note'>No themes shown: {escape(note)}.</p>"
     shown = found.assign(quadrant=found["quadrant"].map(QUADRANT_LABELS))[
         ["label", "size", "share", "focus", "result", "quadrant", "terms"]
     ]
-    signed = {
-        c: lambda v: "–" if v is None or pd.isna(v) else f"{v:+.2f}" for c in ("focus", "result")
-    }
+    signed = {c: _signed2 for c in ("focus", "result")}
     html = table(
         shown.rename(
             columns={"size": "answers", "quadrant": "most common quadrant", "terms": "key terms"}
@@ -251,6 +284,11 @@ def method(ctx, corpus_size: int) -> str:
     return html + f"<p>Codebook version {book.version}:</p>" + table(entries)
 
 
+def _signed2(v) -> str:
+    """A signed position with a true minus sign, as on the axes (−1 … +1)."""
+    return "–" if v is None or pd.isna(v) else f"{v:+.2f}".replace("-", "−")
+
+
 def _signed(v) -> str:
     return "–" if v is None or pd.isna(v) else f"{v:+.1f}"
 
@@ -273,7 +311,12 @@ def summary(findings: list[tuple[str, str]]) -> str:
 def profile_table(profile: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
     """The customer-outcome index per unit with its interval and quadrant shares."""
     if profile.empty:
-        return note(people_reason(head, min_size) if head is not None else "")
+        # the headline above already says why when the whole wave is too small
+        return (
+            ""
+            if head is not None and head["suppressed"]
+            else note("No group is large enough to show.")
+        )
     shown = profile[profile["question"] == "both"][
         ["unit", "respondents", "index", "low", "high", *QUADRANT_LABELS]
     ]
@@ -303,7 +346,7 @@ def work_success_table(gaps: pd.DataFrame) -> str:
 
 def lens_table(lenses: pd.DataFrame, head: dict | None = None, min_size: int = 0) -> str:
     """Say, measure, value and reward side by side, per unit."""
-    why = people_reason(head, min_size) if head is not None else ""
+    why = people_reason(head, min_size, short=True) if head is not None else ""
     html = note(f"What people say is not shown: {why}") if why else ""
     shown = lenses[
         ["unit", "respondents", "say", "measure", "value", "reward", "gap", "measure_n", "reward_n"]
@@ -333,7 +376,9 @@ def perverse_table(perverse: pd.DataFrame, metrics: pd.DataFrame | None = None) 
         and metrics is not None
         and not metrics["incentivised"].fillna(False).astype(bool).any()
     ):
-        return note("None of the metrics is incentivised, so no incentive can work against outcomes.")
+        return note(
+            "None of the metrics is incentivised, so no incentive can work against outcomes."
+        )
     if perverse.empty:
         return "<p class='ow-finding'>Every rewarded output metric has a rewarded customer-outcome metric beside it.</p>"
     shown = perverse.rename(
@@ -351,11 +396,17 @@ def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
     outcome_share = (
         krs["quadrant"].isin(["customer_outcome", "business_result"]).mean() if len(krs) else 0
     )
+    no_outcome = int(objectives["no_outcome_kr"].sum())
+    orphans = int(krs["orphan"].sum())
+    across = int((krs["aligned_across"] != "").sum())
+    loose = int(krs["no_capability"].sum())
     html = (
-        f"<p class='ow-finding'>{len(krs)} key results: {pct(outcome_share)} outcomes. "
-        f"{int(objectives['no_outcome_kr'].sum())} of {len(objectives)} objectives have no outcome key result; "
-        f"{int(krs['orphan'].sum())} key results are orphans; {int((krs['aligned_across'] != '').sum())} align "
-        f"across units; {int(krs['no_capability'].sum())} are not attached to a capability.</p>"
+        f"<p class='ow-finding'>{plural(len(krs), 'key result')}: {pct(outcome_share)} outcomes. "
+        f"{no_outcome} of {plural(len(objectives), 'objective')} "
+        f"{'has' if len(objectives) == 1 else 'have'} no outcome key result; "
+        f"{orphans} {'is an orphan' if orphans == 1 else 'are orphans'}; {across} "
+        f"{'aligns' if across == 1 else 'align'} across units; {loose} "
+        f"{'is' if loose == 1 else 'are'} not attached to a capability.</p>"
     )
     html += "<h3>Objectives</h3>" + table(
         objectives.rename(columns={"no_outcome_kr": "no outcome key result"}),
@@ -393,8 +444,11 @@ def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
 def hybrid_text(hybrid: dict, head: dict | None = None, min_size: int = 0) -> str:
     """Focused, deliberate hybrid or unfocused mix, and which units are in which mode."""
     if hybrid["mode"] == "not enough units":
+        short = people_reason(head, min_size, short=True) if head is not None else ""
+        if short:
+            return note(f"Not judged: {short}")
         if head is not None and head["units"] == 1:
-            why = "everyone who answered is in one unit, so there are no units to compare"
+            why = _one_unit(head)[0].lower() + _one_unit(head)[1:-1]
         else:
             why = (
                 f"fewer than two units have at least {min_size} people with a classified answer"
@@ -419,7 +473,9 @@ def hybrid_text(hybrid: dict, head: dict | None = None, min_size: int = 0) -> st
     )
 
 
-def capability_note(chain: pd.DataFrame, capabilities: pd.DataFrame, head: dict, min_size: int) -> str:
+def capability_note(
+    chain: pd.DataFrame, capabilities: pd.DataFrame, head: dict, min_size: int
+) -> str:
     """Why the capability chain is empty or has no people row."""
     if capabilities.empty:
         return note(
@@ -429,13 +485,27 @@ def capability_note(chain: pd.DataFrame, capabilities: pd.DataFrame, head: dict,
     people = chain[chain["source"] == "people"]
     if people["index"].notna().any():
         return ""
-    why = people_reason(head, min_size) or (
+    if not head.get("unit_column", True):
+        return note(
+            "What people say is blank for every capability: the survey did not record units, "
+            "so answers cannot be placed on the value chain."
+        )
+    why = people_reason(head, min_size, short=True) or (
         f"no capability has at least {min_size} people with a classified answer in its shown units."
     )
     return note(f"What people say is blank for every capability: {why}")
 
 
-def opportunity_table(opportunities: pd.DataFrame) -> str:
+def opportunity_table(opportunities: pd.DataFrame, ctx=None) -> str:
+    if opportunities.empty and ctx is not None and "success" not in ctx.core_questions:
+        return note(
+            f"Nothing to rank: success themes come from the answers to “{ctx.wording('success')}”, "
+            + (
+                "which were not scored (see the warning at the top)."
+                if "success" in set(ctx.unscored["question"])
+                else "which this survey did not ask."
+            )
+        )
     if opportunities.empty:
         return note(
             "No success themes were found (see the themes above), so there is nothing to rank."
@@ -492,3 +562,50 @@ def model_evaluation(cv: dict) -> str:
         f"quadrant accuracy {cv['quadrant_accuracy']:.2f}, calibration error {cv['calibration_error']:.2f}. "
         f"A difference of {MATERIAL_GAP:.0f} index points between lenses counts as a material gap.</p>"
     )
+
+
+def data_quality(files: pd.DataFrame, reasons: pd.DataFrame, ctx=None) -> str:
+    """Per-file reconciliation, quarantine reasons, each file's ingest warnings and the
+    questions as mapped (which were scored, and why not)."""
+    html = table(files, formats={"reconciled": lambda v: "yes" if v else "⚠ no"})
+    if reasons.empty:
+        html += note("No input row was quarantined.")
+    else:
+        html += "<h3>Quarantined rows by reason</h3>" + table(reasons)
+    if ctx is None:
+        return html
+    html += "<h3>Warnings from reading the files</h3>" + ingest_warnings(ctx.sources)
+    if not ctx.questions.empty:
+        q = ctx.questions.assign(
+            wording=[ctx.wording(x) for x in ctx.questions["question"]],
+            scored=[
+                "yes"
+                if x in ctx.core_questions
+                else "⚠ no"
+                if x in set(ctx.unscored["question"])
+                else "–"
+                for x in ctx.questions["question"]
+            ],
+        )[["question", "source_column", "wording", "scored", "note"]]
+        html += "<h3>Questions as asked</h3>" + table(
+            q.rename(columns={"source_column": "column", "note": "why not scored"}),
+            formats={"why not scored": lambda v: "" if v is None or pd.isna(v) else v},
+        )
+    return html
+
+
+def ingest_warnings(sources: pd.DataFrame) -> str:
+    """Every warning ingest gave about each input file (escaped), or a line saying none."""
+    items = []
+    if "warnings" in sources:
+        for _, row in sources.sort_values(["kind", "source_file"]).iterrows():
+            found = row["warnings"]
+            if found is None or (
+                not isinstance(found, list | tuple) and not hasattr(found, "__len__")
+            ):
+                continue
+            for warning in list(found):
+                items.append(f"<li><b>{escape(row['source_file'])}</b>: {escape(warning)}</li>")
+    if not items:
+        return note("Every file was read without a warning.")
+    return f"<ul class='ow-warnings'>{''.join(items)}</ul>"

@@ -97,14 +97,15 @@ def orientation_profile(
 
     A row is shown only when at least ``min_size`` people gave a classified answer behind it;
     ``hidden`` units (default :func:`opsworkbench.diagnostics.hidden_units`) are left out
-    entirely. ``respondents`` in the result counts those people.
+    entirely, and so is the unit row of an organisation with one unit. ``respondents`` in the
+    result counts those people.
     """
     if hidden is None:
         hidden = hidden_units(respondents, scored, min_size)
     rows = []
-    groups = [("All units", scored)] + [
-        (u, g) for u, g in scored.groupby("unit") if u not in hidden
-    ]
+    groups = [("All units", scored)]
+    if respondents["unit"].nunique() > 1:  # one unit is the organisation: no second row
+        groups += [(u, g) for u, g in scored.groupby("unit") if u not in hidden]
     questions = [q for q in ("work", "success") if (scored["question"] == q).any()]
     for unit, group in groups:
         for question in [*questions, "both"]:
@@ -171,7 +172,9 @@ def say_measure_value_reward(
     if hidden is None:
         hidden = hidden_units(respondents, scored, min_size)
     rows = []
-    units = ["All units"] + sorted(set(sizes.index) - hidden)
+    units = ["All units"]
+    if len(sizes) > 1:  # one unit is the organisation: no second row
+        units += sorted(set(sizes.index) - hidden)
     for unit in units:
         said = scored if unit == "All units" else scored[scored["unit"] == unit]
         owned = metrics if unit == "All units" else metrics[metrics["owner_unit"] == unit]

@@ -10,6 +10,49 @@ from opsworkbench.charts import QUADRANT_LABELS
 MATERIAL_GAP = 15.0
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 respondent", "2 respondents"."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def people_reason(head: dict, min_size: int, *, short: bool = False) -> str:
+    """Why no organisation-wide score is shown, in one sentence ("" when scores are shown).
+
+    ``short`` gives the brief form used under each section once the headline has said it.
+    """
+    n, scored = head["respondents"], head.get("scored", head["respondents"])
+    if not head.get("questions", True):
+        return "none of the open questions could be scored" + (
+            " (see the warning at the top)."
+            if short
+            else ", because the mapped columns hold codes or numbers rather than written answers "
+            "(see the warning at the top of this report)."
+        )
+    if n < min_size:
+        return f"{plural(n, 'respondent')}; at least {min_size} are needed" + (
+            "." if short else " to show results."
+        )
+    if scored >= min_size:
+        return ""
+    if short:
+        some = "none" if scored == 0 else f"only {scored}"
+        return (
+            f"{some} of the {n} respondents gave an answer that could be classified; at least "
+            f"{min_size} are needed."
+        )
+    if scored == 0:
+        return (
+            f"{plural(n, 'respondent')}, but every answer was a non-answer such as “n/a”; at "
+            f"least {min_size} people with an answer that can be classified are needed to show "
+            "results."
+        )
+    return (
+        f"{plural(n, 'respondent')}, but only {scored} gave an answer that could be classified "
+        f"(the rest wrote non-answers such as “n/a”); at least {min_size} are needed to show "
+        "results."
+    )
+
+
 def _fmt(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0f}"
 
@@ -90,7 +133,13 @@ def next_steps(
             {
                 "about": f"Metric: {m['metric_id']} {m['name']} ({m['owner_unit']})",
                 "gap": (
-                    f"“{m['name']}” is rewarded ({m['incentive_weight']:.0%} of the incentive) with no customer-outcome "
+                    f"“{m['name']}” is rewarded"
+                    + (
+                        f" ({m['incentive_weight']:.0%} of the incentive)"
+                        if pd.notna(m["incentive_weight"])
+                        else ""
+                    )
+                    + " with no customer-outcome "
                     "measure beside it, so the quickest way to move it is the easy, low-impact work."
                 ),
                 "language": f"Say what “{m['name']}” is for: which customer result should more of it produce?",
@@ -111,7 +160,9 @@ def next_steps(
         rows.append(
             {
                 "about": f"Objective: {o['objective']} ({o['owner_unit']})",
-                "gap": f"None of the {o['key_results']} key results of “{o['objective']}” is an outcome.",
+                "gap": f"None of the {o['key_results']} key results of “{o['objective']}” is an outcome."
+                if o["key_results"] != 1
+                else f"The only key result of “{o['objective']}” is not an outcome.",
                 "language": f"Restate “{o['objective']}” as the change a customer or the business will see.",
                 "measures": example.iloc[0]["question"]
                 if len(example)
@@ -164,9 +215,31 @@ def executive_summary(
     krs: pd.DataFrame,
     objectives: pd.DataFrame,
     hybrid: dict,
+    min_size: int | None = None,
+    unscored: list[str] = (),
 ) -> list[tuple[str, str]]:
-    """Three to five plain-language findings, each with the anchor of its evidence."""
+    """Three to five plain-language findings, each with the anchor of its evidence.
+
+    When too few people stand behind the organisation's scores, the first finding says so
+    (``min_size`` is the privacy minimum). ``unscored`` names (as asked) open questions whose
+    answers were not scored because they look like codes; they come first.
+    """
     findings = []
+    for question in unscored:
+        findings.append(
+            (
+                f"Answers to “{question}” were not scored: the column mapped to it holds codes "
+                "or numbers rather than written answers. Check the survey mapping.",
+                "#data-quality",
+            )
+        )
+    if headline.get("suppressed") and min_size is not None:
+        findings.append(
+            (
+                "What people say is not shown for this wave: " + people_reason(headline, min_size),
+                "#headline-orientation",
+            )
+        )
     if not headline.get("suppressed"):
         dominant = QUADRANT_LABELS[headline["dominant"]].lower()
         findings.append(
@@ -178,7 +251,7 @@ def executive_summary(
             )
         )
     org = lenses[lenses["unit"] == "All units"].iloc[0]
-    if pd.notna(org["reward"]):
+    if pd.notna(org["reward"]) and pd.notna(org["say"]):
         direction = "more" if org["say"] > org["reward"] else "less"
         findings.append(
             (
@@ -190,19 +263,31 @@ def executive_summary(
         )
     if len(perverse):
         top = perverse.iloc[0]
+        weight = (
+            f", {top['incentive_weight']:.0%} of the incentive"
+            if pd.notna(top["incentive_weight"])
+            else ""
+        )
+        what = f"“{top['name']}” ({top['owner_unit']}{weight})"
         findings.append(
             (
-                f"{len(perverse)} rewarded output metrics have no customer-outcome measure guarding them; the "
-                f"largest is “{top['name']}” ({top['owner_unit']}, {top['incentive_weight']:.0%} of the incentive).",
+                f"{what} is rewarded with no customer-outcome measure guarding it."
+                if len(perverse) == 1
+                else f"{len(perverse)} rewarded output metrics have no customer-outcome measure "
+                f"guarding them; the largest is {what}.",
                 "#perverse-incentives",
             )
         )
     if len(krs):
         share = krs["quadrant"].isin({"customer_outcome", "business_result"}).mean()
+        none = int(objectives["no_outcome_kr"].sum())
+        orphans = int(krs["orphan"].sum())
         findings.append(
             (
-                f"{share:.0%} of {len(krs)} key results are outcomes; {int(objectives['no_outcome_kr'].sum())} "
-                f"objectives have none and {int(krs['orphan'].sum())} key results are orphans.",
+                f"{share:.0%} of {plural(len(krs), 'key result')} "
+                f"{'is an outcome' if len(krs) == 1 else 'are outcomes'}; "
+                f"{plural(none, 'objective')} {'has' if none == 1 else 'have'} none and "
+                f"{plural(orphans, 'key result')} {'is an orphan' if orphans == 1 else 'are orphans'}.",
                 "#okr-health",
             )
         )

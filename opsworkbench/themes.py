@@ -160,6 +160,8 @@ def _find_themes(texts, min_theme_size, max_themes, selection_sample, random_sta
     assignment = pd.Series(-2, index=texts.index, dtype=int)
     valid = texts[~texts.map(is_non_answer)].astype(str)
     empty = pd.DataFrame(columns=["theme", "key", "label", "terms", "size", "share"])
+    if valid.empty:
+        return Themes(empty, assignment, "every answer is a non-answer such as “n/a”")
     if len(valid) < 2 * min_theme_size:
         return Themes(
             empty,

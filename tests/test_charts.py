@@ -38,9 +38,36 @@ def test_quadrant_bars_use_fixed_quadrant_colours():
     assert spec["encoding"]["x"]["stack"] == "normalize"
 
 
-def test_metric_stage_chart_says_when_there_is_no_inventory():
+def test_charts_draw_nothing_when_there_is_nothing_to_draw():
+    """The report text says why; an empty chart would only repeat it in grey."""
     empty = pd.DataFrame(
         {"stage": ["measured"], "quadrant": ["factory_floor"], "metrics": [0], "share": [0.0]}
     )
-    spec = charts.metric_stage_chart(empty).to_dict()
-    assert spec["mark"]["type"] == "text"
+    assert charts.metric_stage_chart(empty) is None
+    hidden = pd.DataFrame(
+        {
+            "unit": ["A"],
+            "respondents": [None],
+            "focus": [None],
+            "result": [None],
+            "quadrant": [None],
+        }
+    )
+    assert charts.quadrant_map(hidden) is None
+    assert charts.index_intervals(pd.DataFrame(columns=["unit", "index", "low", "high"])) is None
+    assert charts.quadrant_bars(pd.DataFrame(), category="question", category_title="Q") is None
+
+
+def test_capability_chain_prints_no_number_in_blank_cells():
+    chain = pd.DataFrame(
+        {
+            "capability": ["Fix", "Fix"],
+            "stage_order": [1, 1],
+            "source": ["people", "metrics"],
+            "n": [0, 2],
+            "index": [float("nan"), 40.0],
+        }
+    )
+    spec = charts.capability_chain_chart(chain).to_dict()
+    text = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"][0]
+    assert {"filter": "isValid(datum.index)"} in text["transform"]

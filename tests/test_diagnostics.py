@@ -92,3 +92,77 @@ def test_data_quality_reconciles():
     )
     files, reasons = dg.data_quality(sources, quarantine)
     assert files.reconciled.all() and reasons.rows.tolist() == [2]
+
+
+def test_headline_needs_enough_people_with_a_classified_answer():
+    respondents = pd.DataFrame(
+        {"wave_id": "w1", "respondent_id": [f"r{i}" for i in range(6)], "unit": "Claims"}
+    )
+    texts = ["n/a", "-", "don't know", "n/a", "I process claims", "customers get paid fast"]
+    responses = pd.DataFrame(
+        {
+            "wave_id": "w1",
+            "respondent_id": respondents["respondent_id"],
+            "question": "work",
+            "text": texts,
+        }
+    )
+    head = dg.headline(respondents, dg.score_responses(respondents, responses), 5)
+    assert head["respondents"] == 6 and head["scored"] == 2
+    assert head["suppressed"] and "shares" not in head
+
+
+def test_unit_with_mostly_non_answers_is_hidden_with_its_complement(fixture):
+    respondents, scored = fixture
+    # Care has 4 people; give it 5 more who only answered "n/a": 9 respondents, 4 scored
+    extra = [f"x{i}" for i in range(5)]
+    respondents = pd.concat(
+        [respondents, pd.DataFrame({"wave_id": "w1", "respondent_id": extra, "unit": "Care"})]
+    )
+    responses = pd.DataFrame(
+        {
+            "wave_id": "w1",
+            "respondent_id": extra * 2,
+            "question": ["work"] * 5 + ["success"] * 5,
+            "text": ["n/a"] * 10,
+        }
+    )
+    scored = pd.concat([scored, dg.score_responses(respondents, responses)], ignore_index=True)
+    units = dg.unit_positions(respondents, scored, 5).set_index("unit")
+    assert units.loc["Care", "suppressed"] and pd.isna(units.loc["Care", "focus"])
+    # Care and Tiny together (6 people) need no further cover, so Claims is shown
+    assert dg.hidden_units(respondents, scored, 5) == {"Tiny", "Care"}
+    assert units.loc["Claims", "respondents"] == 8
+
+
+def test_theme_position_needs_enough_people_with_a_classified_answer():
+    texts = ["we clear the claims backlog every friday"] * 6 + [
+        "customers never have to call us back"
+    ] * 6
+    scored = pd.DataFrame(
+        {
+            "respondent_id": [f"r{i}" for i in range(12)],
+            "unit": "Claims",
+            "question": "success",
+            "text": [f"{t} {i}" for i, t in enumerate(texts)],
+            # only 2 of the backlog theme's answers were classified
+            "quadrant": ["unclassified"] * 4 + ["factory_floor"] * 2 + ["customer_outcome"] * 6,
+            "focus": [0.0] * 4 + [-0.8] * 2 + [0.8] * 6,
+            "result": [0.0] * 4 + [-0.8] * 2 + [0.8] * 6,
+            "confidence": 0.9,
+            "cues": "",
+        }
+    )
+    themes, _, _ = dg.theme_summary(scored, "success", min_size=5, min_quote_size=10)
+    assert len(themes) == 2
+    by_size = themes.set_index("label")
+    backlog = [label for label in by_size.index if "backlog" in label or "clear" in label][0]
+    assert pd.isna(by_size.loc[backlog, "focus"]) and pd.isna(by_size.loc[backlog, "quadrant"])
+    other = [label for label in by_size.index if label != backlog][0]
+    assert by_size.loc[other, "focus"] == pytest.approx(0.8)
+
+
+def test_question_comparison_leaves_out_questions_with_too_few_people(fixture):
+    _, scored = fixture
+    assert dg.question_comparison(scored, 100).empty
+    assert set(dg.question_comparison(scored, 5)["question"].astype(str)) == {"work", "success"}

@@ -58,3 +58,42 @@ def test_mask_blanks_every_value_of_hidden_groups():
     assert set(hidden["unit"]) == {"B", "C"}
     assert hidden[["n", "focus"]].isna().all().all()
     assert out.loc[out["unit"] == "A", "focus"].item() == 0.1
+
+
+def test_hidden_groups_together_reach_the_minimum():
+    # Two hidden units of 2 could be recovered together (4 people) from the total, so the
+    # next smallest visible unit is hidden with them.
+    assert suppressed_groups(pd.Series({"A": 2, "B": 2, "C": 30, "D": 40}), 5) == {"A", "B", "C"}
+    # Hidden units that together reach the minimum need no more cover.
+    assert suppressed_groups(pd.Series({"A": 3, "B": 2, "C": 30}), 5) == {"A", "B"}
+    # A group hidden for another reason counts towards the hidden block.
+    assert suppressed_groups(pd.Series({"A": 2, "B": 8, "C": 30}), 5, also={"B"}) == {"A", "B"}
+    assert suppressed_groups(pd.Series({"A": 2}), 5) == {"A"}
+
+
+def test_hidden_units_cannot_be_recovered_by_difference_from_shown_numbers():
+    """Recover the hidden block from the profile's own numbers: total minus visible units."""
+    from opsworkbench import profiles
+    from tests.test_profiles import scored_frame
+
+    spec = []
+    quadrants = ["customer_outcome", "factory_floor", "customer_activity", "business_result"]
+    for unit, people in {"A": 2, "B": 2, "C": 9, "D": 12}.items():
+        for i in range(people):
+            q = quadrants[(i * 3 + len(unit)) % 4] if unit in "CD" else quadrants[i % 2]
+            spec += [(unit, f"{unit}{i}", "work", q), (unit, f"{unit}{i}", "success", q)]
+    scored = scored_frame(spec)
+    respondents = scored[["unit", "respondent_id"]].drop_duplicates()
+    profile = profiles.orientation_profile(scored, respondents, 5)
+    both = profile[profile["question"] == "both"].set_index("unit")
+    total, visible = both.loc["All units"], both.drop(index="All units")
+    hidden_n = total["respondents"] - visible["respondents"].sum()
+    recovered = (
+        total["index"] * total["respondents"] - (visible["index"] * visible["respondents"]).sum()
+    ) / hidden_n
+    hidden = scored[~scored["unit"].isin(visible.index)]
+    true = profiles.outcome_index(hidden, reps=1)[0]
+    # the subtraction works on real numbers (up to rounding) ...
+    assert recovered == pytest.approx(true, abs=1.0)
+    # ... so what it recovers must rest on at least the minimum number of people
+    assert hidden_n >= 5 and set(visible.index) == {"D"}

@@ -142,3 +142,164 @@ def test_wave_change_needs_minimum_in_both_waves():
     assert "Ops" not in set(change["unit"]) and "Desk" not in set(change["unit"])
     care = change.set_index("unit").loc["Care"]
     assert care["change"] == pytest.approx(-80.0) and care["significant"]
+
+
+def with_non_answers(spec, unit, count):
+    """Turn the first ``count`` respondents of ``unit`` into people who answered "n/a"."""
+    scored = scored_frame(spec)
+    people = scored.loc[scored["unit"] == unit, "respondent_id"].drop_duplicates()[:count]
+    mask = scored["respondent_id"].isin(people)
+    scored.loc[mask, "quadrant"] = "unclassified"
+    scored.loc[mask, ["focus", "result"]] = 0.0
+    return scored
+
+
+def test_units_are_judged_on_the_people_behind_their_scores():
+    """A unit of 6 where 4 answered "n/a" would show 2 people's scores: it is hidden."""
+    scored, respondents = two_units(n_a=6, n_b=8, n_tiny=0)
+    spec = list(scored[["unit", "respondent_id", "question", "quadrant"]].itertuples(index=False))
+    spec += [("Desk", f"d{i}", q, "factory_floor") for i in range(9) for q in ("work", "success")]
+    scored = with_non_answers(spec, "Care", 4)
+    respondents = scored[["unit", "respondent_id"]].drop_duplicates()
+    assert respondents.groupby("unit").size()["Care"] == 6
+    profile = pf.orientation_profile(scored, respondents, 5)
+    lenses = pf.say_measure_value_reward(
+        scored,
+        respondents,
+        scored.iloc[0:0].assign(
+            owner_unit=[], measured=[], reported=[], incentivised=[], incentive_weight=[]
+        ),
+        5,
+    )
+    assert "Care" not in set(profile["unit"]) and "Care" not in set(lenses["unit"])
+    # Care (2 scored) and Ops, the next smallest, hidden; Desk shown
+    assert set(profile["unit"]) == {"All units", "Desk"}
+
+
+def test_say_is_blank_when_too_few_people_gave_a_classified_answer():
+    spec = [("Care", f"a{i}", q, "customer_outcome") for i in range(6) for q in ("work", "success")]
+    scored = with_non_answers(spec, "Care", 3)
+    respondents = scored[["unit", "respondent_id"]].drop_duplicates()
+    no_metrics = pd.DataFrame(
+        columns=[
+            "owner_unit",
+            "measured",
+            "reported",
+            "incentivised",
+            "incentive_weight",
+            "quadrant",
+            "focus",
+            "result",
+        ]
+    )
+    lenses = pf.say_measure_value_reward(scored, respondents, no_metrics, 5)
+    org = lenses.set_index("unit").loc["All units"]
+    assert pd.isna(org["say"]) and org["say_n"] == 3
+    assert pf.orientation_profile(scored, respondents, 5).empty
+
+
+def test_profile_of_a_wave_too_small_to_show_is_empty_with_its_columns():
+    scored, respondents = two_units(n_a=2, n_b=0, n_tiny=0)
+    profile = pf.orientation_profile(scored, respondents, 5)
+    assert profile.empty and list(profile.columns) == pf.PROFILE_COLUMNS
+    assert pf.work_success_gap(profile).empty
+
+
+def test_wave_change_counts_people_with_classified_answers():
+    before, before_resp = two_units(n_a=6, n_b=6, n_tiny=0)
+    spec = list(before[["unit", "respondent_id", "question", "quadrant"]].itertuples(index=False))
+    spec += [("Desk", f"d{i}", "work", "factory_floor") for i in range(7)]
+    after = with_non_answers(spec, "Care", 4)
+    after_resp = after[["unit", "respondent_id"]].drop_duplicates()
+    before_spec = spec[: len(before)] + [
+        ("Desk", f"d{i}", "work", "customer_outcome") for i in range(7)
+    ]
+    before = scored_frame(before_spec)
+    change = pf.wave_change(
+        before, after, before[["unit", "respondent_id"]].drop_duplicates(), after_resp, 5
+    )
+    assert "Care" not in set(change["unit"])  # 6 people, but only 2 with a classified answer
+    # Ops, the next smallest, is hidden with it so the two cannot be recovered from the total
+    assert set(change["unit"]) == {"All units", "Desk"}
+
+
+# --- bootstrap memory -----------------------------------------------------------------------
+
+
+class RecordingGenerator:
+    """Wraps a numpy Generator and records the size of every array of draws it returns."""
+
+    def __init__(self, rng, sizes):
+        self._rng, self._sizes = rng, sizes
+
+    def integers(self, *args, **kwargs):
+        out = self._rng.integers(*args, **kwargs)
+        self._sizes.append(out.size)
+        return out
+
+    def choice(self, *args, **kwargs):
+        out = self._rng.choice(*args, **kwargs)
+        self._sizes.append(out.size)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._rng, name)
+
+
+@pytest.fixture
+def recorded_draws(monkeypatch):
+    import numpy as np
+
+    sizes: list[int] = []
+    real = np.random.default_rng
+    monkeypatch.setattr(
+        pf.np.random, "default_rng", lambda seed=None: RecordingGenerator(real(seed), sizes)
+    )
+    return sizes
+
+
+def test_resample_blocks_cover_the_draw_in_bounded_pieces():
+    for reps, n, cells in [(1000, 3, 100), (1000, 250, 1000), (7, 2500, 1000), (1, 1, 10)]:
+        blocks = list(pf.resample_blocks(reps, n, cells))
+        assert all((r1 - r0) * (c1 - c0) <= max(cells, 1) for r0, r1, c0, c1 in blocks)
+        assert sum((r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in blocks) == reps * n
+
+
+def test_bootstrap_memory_does_not_grow_with_answers_times_repetitions(monkeypatch, recorded_draws):
+    import numpy as np
+
+    monkeypatch.setattr(pf, "MAX_CELLS", 5_000)
+    rng = np.random.default_rng(3)
+    for people in (400, 4_000, 40_000):
+        scored = pd.DataFrame(
+            {
+                "respondent_id": [f"r{i}" for i in range(people)],
+                "quadrant": "customer_outcome",
+                "focus": rng.uniform(-1, 1, people),
+                "result": rng.uniform(-1, 1, people),
+            }
+        )
+        recorded_draws.clear()
+        pf.outcome_index(scored, reps=200)
+        assert sum(recorded_draws) == 200 * people  # every resample drawn …
+        assert max(recorded_draws) <= 5_000  # … never more than the bound at once
+
+
+def test_bootstrap_blocks_leave_the_interval_unchanged(monkeypatch):
+    """The same seed gives the same index and interval, whatever the block size."""
+    scored, _ = two_units(n_a=40, n_b=57, n_tiny=0)
+    whole = pf.outcome_index(scored)
+    monkeypatch.setattr(pf, "MAX_CELLS", 37)
+    assert pf.outcome_index(scored) == whole
+    assert pf.outcome_index(scored) == pf.outcome_index(scored)
+
+
+def test_wave_change_resamples_in_bounded_blocks(monkeypatch, recorded_draws):
+    before, before_resp = two_units(n_a=30, n_b=30, n_tiny=0)
+    after, after_resp = two_units(n_a=30, n_b=30, n_tiny=0)
+    whole = pf.wave_change(before, after, before_resp, after_resp, 5)
+    monkeypatch.setattr(pf, "MAX_CELLS", 500)
+    recorded_draws.clear()
+    blocked = pf.wave_change(before, after, before_resp, after_resp, 5)
+    assert max(recorded_draws) <= 500
+    pd.testing.assert_frame_equal(whole, blocked)
