@@ -297,6 +297,10 @@ def prepare_survey(
     names = [c for c in NAME_COLUMNS if c in kept.columns]
     wordings = frame.attrs.get("wordings", {})
     responses, questions = [], []
+    own_names = [  # each respondent's own name, from the export's name columns
+        [p for value in values for p in _name_parts(value)]
+        for values in (kept[names].itertuples(index=False) if names else [()] * len(kept))
+    ]
     for question, column in question_cols.items():
         problem = (
             None if question.startswith("scale_") else free_text_problem(texts[question][keep])
@@ -317,18 +321,19 @@ def prepare_survey(
                 "note": problem,
             }
         )
-        for i in kept.index:
-            text = texts[question][i]
+        scale = question.startswith("scale_")
+        for text, pseudonym, row, own in zip(
+            texts[question][keep], pseudonyms, kept[ROW], own_names, strict=True
+        ):
             if not text:
                 continue
-            own_names = [p for c in names for p in _name_parts(kept.at[i, c])]
-            value = _scale_value(text) if question.startswith("scale_") else None
-            if question.startswith("scale_") and value is None:
+            value = _scale_value(text) if scale else None
+            if scale and value is None:
                 out.warnings.append(
-                    f"row {kept.at[i, ROW]}, column '{column}': '{text}' is not a "
+                    f"row {row}, column '{column}': '{text}' is not a "
                     "1–5 or agree/disagree answer; stored as text only"
                 )
-            responses.append((pseudonyms[i], question, scrub_pii(text, own_names), value))
+            responses.append((pseudonym, question, scrub_pii(text, own), value))
     out.tables["respondents"] = respondents
     out.tables["responses"] = pd.DataFrame(
         responses, columns=["respondent_id", "question", "text", "value"]
