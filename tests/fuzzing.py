@@ -453,11 +453,12 @@ class Ctx:
         s = self.survey_for(doc.name)
         if not s:
             return None
+        questions, columns = s.get("questions"), s.get("columns")
         if role in ("work", "success"):
-            q = (s.get("questions") or {}).get(role)
+            q = questions.get(role) if isinstance(questions, dict) else None
             col = q.get("column") if isinstance(q, dict) else q
         else:
-            col = (s.get("columns") or {}).get(role)
+            col = columns.get(role) if isinstance(columns, dict) else None
         if isinstance(col, str) and col in doc.header:
             return doc.header.index(col)
         return None
@@ -750,6 +751,7 @@ def m_mixed_timezones(ctx):
             needs=b"2026-05-04",
             validate=lambda c, d=doc, col=doc.header[i], used=frozenset(used): (
                 d.raw is None
+                and d.countable  # header rows read as data (declared layout) have no dates
                 and col in d.header
                 and all(
                     _blank_record(r)
@@ -914,7 +916,7 @@ def m_header_edit(ctx):
             return None
         h[j] = old
         if ctx.role(doc.name) != "survey" or old in ctx.mapped(doc):
-            ctx.checks.append(_ambiguous(doc.name, old))
+            ctx.checks.append(_ambiguous(doc, old, normalise=ctx.role(doc.name) != "survey"))
     elif op == "blank":
         h[i] = ""
     elif op == "trailing_space":
@@ -933,15 +935,33 @@ def m_header_edit(ctx):
     return f"{doc.name}: header {op} {old!r}"
 
 
-def _ambiguous(name: str, column: str) -> Check:
+def _ambiguous(doc, column: str, *, normalise: bool) -> Check:
+    def names(header) -> list[str]:
+        if normalise:
+            return [re.sub(r"[\s-]+", "_", str(h).strip().lower()) for h in header]
+        return [str(h).strip() for h in header]
+
+    def still_ambiguous(ctx) -> bool:
+        """The final file still has two such columns (a later byte change may have broken it)."""
+        want = names([column])[0]
+        if doc.kind == "csv":
+            text = _decode_for_count(doc.data(), doc.encoding)
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=doc.delimiter), [])
+        elif doc.raw is None:
+            header = doc.header
+        else:
+            return False
+        return names(header).count(want) >= 2
+
     return Check(
         f"two columns named {column!r}: must be refused or warned about",
-        name,
+        doc.name,
         "SELECT 1",
         [],
         "==",
         0,
         excuse=re.escape(column) if column else "column",
+        validate=still_ambiguous,
     )
 
 
@@ -959,7 +979,7 @@ def m_normalising_columns(ctx):
         if not isinstance(rec, Blank):
             rec.extend([""] * (len(doc.header) - 1 - len(rec)))
             rec.append(ctx.rng.choice(["", "X9", rec[0]]))
-    ctx.checks.append(_ambiguous(doc.name, key))
+    ctx.checks.append(_ambiguous(doc, key, normalise=True))
     return f"{doc.name}: columns {key!r} and {variant!r} normalise to one name"
 
 
@@ -2524,13 +2544,18 @@ def run_cases(
                         signature = f"{sig}{' at ' + where if where != 'no stack' else ''}"
                     else:
                         signature = f"timeout at {_hang_signature(stack)}"
-                    if not slot.ready:
-                        signature = "fuzzer: case not built in time"
+                    status = "hung"
+                    if not slot.ready:  # the worker never reached ingest: a fault of the fuzzer
+                        status = "harness"
+                        signature = (
+                            f"worker did not build the case ({signature}; "
+                            "is the memory limit too low for the imports?)"
+                        )
                     outcome = Outcome(
                         slot.index,
                         slot.org,
                         slot.mutations,
-                        "hung",
+                        status,
                         signature,
                         _stack_tail(stack),
                         slot.case_dir,
