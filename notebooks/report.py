@@ -56,8 +56,9 @@ pres.show(pres.profile_table(found.profile, found.headline, ctx.min_size))
 # ### Where each unit sits
 #
 # Each circle is a unit at the average position of its people's answers, coloured by the
-# quadrant its answers fall in most often. Units too small to protect anonymity are hidden,
-# and so is the next smallest, so the hidden one cannot be worked out from the total.
+# quadrant its answers fall in most often. A unit is hidden when too few of its people gave an
+# answer that could be classified; if the hidden units together are still too few, the next
+# smallest is hidden too, so they cannot be worked out from the total.
 
 # %%
 charts.quadrant_map(found.units) if found.compare_units else None

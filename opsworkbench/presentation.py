@@ -101,7 +101,7 @@ def headline(ctx, head: dict) -> str:
     """Key numbers and a plain-language reading of the organisation's orientation."""
     cards = [
         ("Respondents", head["respondents"]),
-        *[(f"answers to “{ctx.wording(q)}”", n) for q, n in head["answers"].items()],
+        *[(f"Answers to “{ctx.wording(q)}”", n) for q, n in head["answers"].items()],
         ("Non-answers (not classified)", head["unclassified"]),
     ]
     html = (
@@ -459,7 +459,7 @@ def hybrid_text(hybrid: dict, head: dict | None = None, min_size: int = 0) -> st
     meaning = {
         "deliberate hybrid": "units work in clearly different modes, each focused — a healthy hybrid if the split is intended",
         "unfocused mix": "most units are muddled between modes rather than choosing one",
-        "focused": "units work in one shared mode",
+        "focused": "every unit with a dominant mode works in the same one",
         "not enough units": "too few units are large enough to judge",
     }[hybrid["mode"]]
     modes = "".join(
@@ -478,9 +478,9 @@ def capability_note(
 ) -> str:
     """Why the capability chain is empty or has no people row."""
     if capabilities.empty:
-        return note(
-            "No capability map was loaded for this organisation: add capabilities: to its "
-            "study.yml to see the value chain."
+        return (
+            "<p class='ow-note'>No capability map was loaded for this organisation: add "
+            "<code>capabilities:</code> to its study.yml to see the value chain.</p>"
         )
     people = chain[chain["source"] == "people"]
     if people["index"].notna().any():
@@ -536,14 +536,17 @@ def next_steps(steps: pd.DataFrame, head: dict | None = None, ctx=None) -> str:
         if head is not None and head["suppressed"]:
             unchecked.append("what people say (too few people)")
         if ctx is not None and ctx.metrics.empty:
-            unchecked.append("measures and incentives (no metric inventory)")
+            unchecked.append("measures and incentives (no metric inventory was loaded)")
         if ctx is not None and ctx.okrs.empty:
-            unchecked.append("OKRs (none loaded)")
+            unchecked.append("OKRs (none were loaded)")
         if unchecked:
+            listed = (
+                unchecked[0]
+                if len(unchecked) == 1
+                else ", ".join(unchecked[:-1]) + " or " + unchecked[-1]
+            )
             return note(
-                "No gap can be reported with confidence: this report could not check "
-                + "; ".join(unchecked)
-                + "."
+                f"No gap can be reported with confidence: this report could not check {listed}."
             )
         return "<p class='ow-finding'>No material gap was found between what is said, measured and rewarded.</p>"
     cards = "".join(

@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import opsworkbench as ow
+from opsworkbench import diagnostics as dg
 from opsworkbench.privacy import EMAIL
 from tests.test_reports import all_reports  # noqa: F401  (the session fixture)
 
@@ -66,13 +68,17 @@ def test_every_sample_report_respects_privacy_and_isolation(all_reports, sample_
         )
         small = {u for u, n in sizes.items() if n < min_size}
         assert small, f"{org}/{wave}: the sample should have a unit under the minimum"
+        # every unit hidden on the people behind its numbers (classified answers, per question)
+        ctx = ow.load_context(sample_workspace, org, wave)
+        hidden = dg.hidden_units(ctx.respondents, ctx.scored, ctx.min_size)
+        assert small <= hidden
         # tables: a row about a small unit shows no number
         for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
             cells = [
                 re.sub(r"<[^>]+>", "", c).strip()
                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
             ]
-            if cells and cells[0] in small:
+            if cells and cells[0] in hidden:
                 assert all(c in ("", "–") or c.startswith("hidden") for c in cells[1:]), (
                     org,
                     cells,
@@ -81,7 +87,7 @@ def test_every_sample_report_respects_privacy_and_isolation(all_reports, sample_
         for encoded in DATA_URI.findall(html):
             svg = base64.b64decode(encoded).decode("utf-8", "replace")
             if any(marker in svg for marker in PEOPLE_CHART):
-                assert not any(f">{u}<" in svg for u in small), (org, small)
+                assert not any(f">{u}<" in svg for u in hidden), (org, hidden)
         # quotes come only from units large enough to quote
         by_text = {}
         for text, unit in texts:

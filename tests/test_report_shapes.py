@@ -100,7 +100,12 @@ SHAPES = {
     "single_answer": (['p0,Claims,"I process claims and clear the queue",'], False),
     "no_inventories": (_rows({"Claims": 7, "Care": 7}), False),
     "one_unit": (_rows({"Claims": 12}), True),
-    "every_unit_hidden": (_rows({"Claims": 3, "Care": 3, "Ops": 3, "Sales": 4}), True),
+    # every unit has fewer than 5 people with a classified answer (only one is small in
+    # headcount, so ingest keeps the units apart)
+    "every_unit_hidden": (
+        _rows({"Claims": 4, "Care": 6, "Ops": 6}, unclassified={"Care": 3, "Ops": 2}),
+        True,
+    ),
     "all_unclassified": (
         _rows({"Claims": 6, "Care": 6}, unclassified={"Claims": 6, "Care": 6}),
         True,
@@ -231,7 +236,7 @@ SAYS_WHY = {
     ],
     "mostly_unclassified_unit": ["hidden (fewer than 5 people with a classified answer"],
     "work_only_no_unit": [
-        "12 answers to “In one sentence, what is your job?”",
+        "12 Answers to “In one sentence, what is your job?”",
         "This survey asked one open question, “In one sentence, what is your job?”, so there is "
         "no comparison",
         "The survey did not record units, so there are no units to compare.",
@@ -239,7 +244,7 @@ SAYS_WHY = {
         "which this survey did not ask.",
     ],
     "success_only": [
-        "16 answers to “What does success look like?”",
+        "16 Answers to “What does success look like?”",
         "This survey asked one open question, “What does success look like?”",
     ],
     "codes_for_success": [
@@ -300,12 +305,12 @@ def rendered(shapes, tmp_path_factory):
         shape: ow.render_report(
             shapes[shape][1], "w1", workspace=shapes[shape][0], out_dir=out
         ).read_text()
-        for shape in ("tiny_wave", "every_unit_hidden")
+        for shape in ("tiny_wave", "every_unit_hidden", "codes_for_success")
     }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shape", ["tiny_wave", "every_unit_hidden"])
+@pytest.mark.parametrize("shape", ["tiny_wave", "every_unit_hidden", "codes_for_success"])
 def test_rendered_report_says_why_nothing_is_shown(rendered, shape):
     text = visible_text(re.sub(r"<style.*?</style>", "", rendered[shape], flags=re.S))
     for sentence in SAYS_WHY[shape]:
