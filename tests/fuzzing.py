@@ -713,6 +713,21 @@ def m_duplicate_respondent(ctx):
             ">=",
             1,
             needs=marker.encode(),
+            # a later mutation may have answered the "empty" resubmission (then it is kept)
+            validate=lambda c, d=doc, row=later, empty=later_empty: (
+                not empty
+                or all(
+                    not str(row[d.header.index(col)]).strip()
+                    for col in c.mapped(d)
+                    if col in d.header
+                    and col
+                    not in {
+                        (c.survey_for(d.name) or {}).get("columns", {}).get(k)
+                        for k in ("respondent_id", "unit", "submitted_at", "role", "tenure_band")
+                    }
+                    and d.header.index(col) < len(row)
+                )
+            ),
         )
     )
     return f"{doc.name}: respondent submitted twice, later one {'empty' if later_empty else 'answered'}"
@@ -1517,6 +1532,13 @@ def m_yaml_billion_laughs(ctx):
 
 @mutation(4)
 def m_yaml_wrong_types(ctx):
+    try:
+        return _yaml_wrong_types(ctx)
+    except (TypeError, AttributeError, KeyError, IndexError):
+        return None  # an earlier mutation already changed the shape this one edits
+
+
+def _yaml_wrong_types(ctx):
     doc = _yaml_target(ctx)
     if doc is not None:
         obj = doc.obj
@@ -1879,6 +1901,7 @@ def m_ids_as_paths(ctx):
                 "==",
                 0,
                 advisory=True,
+                validate=lambda c, sv=sv, value=value: sv.get("wave_id") is value,
             )
         )
     return f"study.yml: wave_id {value!r}"
@@ -2062,8 +2085,13 @@ def build_case(seed: int, index: int, dest: Path, *, full_share: float = 0.05) -
         doc = ctx.docs.get(check.file)
         if check.needs is not None and (doc is None or check.needs not in doc.data()):
             continue
-        if check.validate is not None and not check.validate(ctx):
-            continue
+        if check.validate is not None:
+            try:
+                still = check.validate(ctx)
+            except (TypeError, AttributeError, KeyError, IndexError, ValueError):
+                still = False  # the input no longer has the shape the check looks at
+            if not still:
+                continue
         checks.append(check)
     files = {"study.yml"} | {p.name for p in dest.iterdir()}
     refs = [s.get("file") for s in ctx.surveys()] + [
