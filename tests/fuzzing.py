@@ -2080,8 +2080,11 @@ def build_case(seed: int, index: int, dest: Path, *, full_share: float = 0.05) -
             if isinstance(col, str) and header.count(col.strip()) == 1:
                 i = header.index(col.strip())
                 units[name] = sorted({_fold(r[i]) for r in rows[1:] if i < len(r)})
+    # The organisation id as the study file now gives it (a mutation may have changed it).
+    org_id = str(ctx.study.get("org_id")) if isinstance(ctx.study, dict) else org
     checks = []
     for check in ctx.checks:
+        check.params = [org_id if p == org else p for p in check.params]
         doc = ctx.docs.get(check.file)
         if check.needs is not None and (doc is None or check.needs not in doc.data()):
             continue
@@ -2105,7 +2108,7 @@ def build_case(seed: int, index: int, dest: Path, *, full_share: float = 0.05) -
     return Spec(
         index,
         seed,
-        org,
+        org_id,
         ctx.mutations,
         target,
         expected,
