@@ -5,12 +5,22 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import opsworkbench as ow
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
+
+
+def q(path, sql, *params):
+    """Run a read-only query on a workspace file and return a DataFrame."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
 
 
 def write_study(

@@ -1,18 +1,9 @@
-import duckdb
 import pandas as pd
 import pytest
 
 import opsworkbench as ow
 from opsworkbench import InputError
-from tests.conftest import SAMPLE, write_study
-
-
-def q(path, sql, *params):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+from tests.conftest import SAMPLE, q, write_study
 
 
 def test_sample_ingest_reconciles_every_file(sample_workspace):

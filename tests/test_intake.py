@@ -8,7 +8,6 @@ import subprocess
 import sys
 import zipfile
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -17,15 +16,7 @@ import opsworkbench as ow
 from opsworkbench import InputError, OpsWorkbenchError
 from opsworkbench import workspace as workspace_module
 from opsworkbench.readers import ROW, read_survey, read_table
-from tests.conftest import write_study
-
-
-def q(path, sql, *params):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+from tests.conftest import q, write_study
 
 
 def answers(n: int, start: int = 0, team: str = "Sales") -> list[str]:
