@@ -92,7 +92,9 @@ def main() -> None:
         f"ratio report / baseline: {r / b:.2f}x  (report work beyond kernel start-up: {r - b:.2f} s)"
     )
     for jobs, (seconds, ok, total) in every.items():
-        print(f"report --all --jobs {jobs}: {seconds:.1f} s for {ok}/{total} reports ({seconds / total:.1f} s each)")
+        print(
+            f"report --all --jobs {jobs}: {seconds:.1f} s for {ok}/{total} reports ({seconds / total:.1f} s each)"
+        )
     if len(every) == 2:
         print(f"speed-up with 2 jobs: {every[1][0] / every[2][0]:.2f}x")
 

@@ -135,11 +135,25 @@ def test_opportunity_score_follows_outcome_driven_innovation():
 
 
 def test_analyses_cope_with_an_organisation_without_inventories():
-    empty_okrs = pd.DataFrame(columns=["okr_id", "parent_ids", "level", "owner_unit", "objective", "key_result", "capability_id"])
+    empty_okrs = pd.DataFrame(
+        columns=[
+            "okr_id",
+            "parent_ids",
+            "level",
+            "owner_unit",
+            "objective",
+            "key_result",
+            "capability_id",
+        ]
+    )
     empty_scores = pd.DataFrame(columns=["focus", "result", "quadrant", "confidence", "cues"])
-    krs, objectives = al.okr_health(empty_okrs, empty_scores, metrics_frame(), pd.DataFrame(columns=["capability_id", "name"]))
+    krs, objectives = al.okr_health(
+        empty_okrs, empty_scores, metrics_frame(), pd.DataFrame(columns=["capability_id", "name"])
+    )
     assert krs.empty and objectives.empty and "question" in krs.columns
     no_metrics = metrics_frame().iloc[0:0]
     assert al.perverse_incentives(no_metrics).empty
-    themes = pd.DataFrame({"label": ["a"], "terms": ["alpha, beta"], "share": [1.0], "quadrant": ["customer_outcome"]})
+    themes = pd.DataFrame(
+        {"label": ["a"], "terms": ["alpha, beta"], "share": [1.0], "quadrant": ["customer_outcome"]}
+    )
     assert al.under_measured(themes, no_metrics)["coverage"].tolist() == [0.0]

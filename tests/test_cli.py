@@ -15,7 +15,10 @@ def test_ingest_prints_reconciliation_per_file(tmp_path, tiny_csv):
         cli, ["ingest", str(study), "--workspace", str(tmp_path / "w.duckdb")]
     )
     assert result.exit_code == 0, result.output
-    assert "tiny_org/survey.csv [survey, generic] loaded: read 13, loaded 12, quarantined 1" in result.output
+    assert (
+        "tiny_org/survey.csv [survey, generic] loaded: read 13, loaded 12, quarantined 1"
+        in result.output
+    )
     assert "duplicate submission: 1" in result.output
 
 

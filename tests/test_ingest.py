@@ -74,7 +74,11 @@ def test_changed_file_replaces_its_wave(tmp_path, tiny_csv):
 @pytest.mark.parametrize(
     "body, reason, row",
     [
-        ("id,team,work,success\na,Sales,,\n", "no answer to the mapped questions (work, success)", 2),
+        (
+            "id,team,work,success\na,Sales,,\n",
+            "no answer to the mapped questions (work, success)",
+            2,
+        ),
         ("id,team,work,success\na,,I sell,happy customers\n", "no unit", 2),
         (
             "id,team,work,success\na,Sales,I sell,x\na,Sales,I sell more,y\n",

@@ -29,7 +29,9 @@ def test_survey_shape_and_realism(study):
         units = people[survey.columns.unit].value_counts()
         assert 120 <= len(frame) <= 600 and 5 <= len(units) <= 9
         assert (units < study.privacy.min_group_size).sum() == 1
-        texts = pd.concat([frame[survey.question_columns["work"]], frame[survey.question_columns["success"]]])
+        texts = pd.concat(
+            [frame[survey.question_columns["work"]], frame[survey.question_columns["success"]]]
+        )
         texts = texts[texts.str.strip() != ""]
         assert texts.nunique() / len(texts) >= 0.7
         assert texts.str.contains("@").any() and texts.str.contains(r"\d{5} \d{6}").any()
