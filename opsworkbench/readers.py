@@ -506,6 +506,7 @@ def read_survey(path: str | Path, *, layout: str = "auto", sheet=None, data: byt
     if layout == "auto":
         layout = detect_layout(frame)
     stripped = LAYOUTS[layout].strip(frame)
+    stripped.attrs["layout"] = layout
     if _looks_like_subheader(stripped) or _import_id_row(stripped) is not None:
         labels = [v for v in _first_row(stripped) if v][:3]
         stripped.attrs.setdefault("warnings", []).append(

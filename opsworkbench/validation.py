@@ -217,8 +217,10 @@ def prepare_survey(
         )
     if "Status" in frame.columns:
         status = frame["Status"].map(_norm).str.lower()
+        qualtrics = frame.attrs.get("layout") == "qualtrics"
         for code, reason in QUALTRICS_STATUS.items():
-            drop(status.eq(code), reason)
+            if qualtrics or not code.isdigit():  # numeric codes mean this only in Qualtrics
+                drop(status.eq(code), reason)
     drop(~answered, f"no answer to the mapped questions ({asked})")
     if "unit" in cols:
         drop(

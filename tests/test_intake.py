@@ -406,3 +406,11 @@ def test_quarantine_copy_of_a_huge_row_is_valid_shortened_json(tmp_path):
     raw = json.loads(q(ws, "SELECT raw FROM quarantine").raw[0])
     assert raw["id"].startswith("r_")  # pseudonymised, not the raw id
     assert len(raw["work"]) <= 301
+
+
+def test_a_status_column_of_numbers_means_preview_only_in_qualtrics(tmp_path):
+    body = "id,team,Status,work,success\n" + "\n".join(
+        f"p{i},Sales,{i % 3},I answer calls {i},customers helped" for i in range(9)
+    )
+    result = ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")[0]
+    assert result.rows_loaded == 9
