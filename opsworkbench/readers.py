@@ -60,7 +60,7 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="opsworkbench-cp1252")
-    if any(ord(ch) > 0xFF for ch in text) and text != data.decode("cp1252", errors="replace"):
+    if text != data.decode("cp1252", errors="replace"):
         return text, "utf-8+cp1252"  # real UTF-8 characters beside the stray bytes
     return data.decode("cp1252", errors="replace"), "cp1252"
 

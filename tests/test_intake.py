@@ -414,3 +414,10 @@ def test_a_status_column_of_numbers_means_preview_only_in_qualtrics(tmp_path):
     )
     result = ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")[0]
     assert result.rows_loaded == 9
+
+
+def test_a_stray_latin_byte_beside_utf8_accents_is_not_mojibake(tmp_path):
+    data = "id,text\n1,Café\n2,naïve\n".encode() + b"3,caf\xe9\n"
+    frame = read_table(tmp_path / "s.csv", data=data)
+    assert frame["text"].tolist() == ["Café", "naïve", "café"]
+    assert frame.attrs["encoding"] == "utf-8+cp1252"
