@@ -26,11 +26,13 @@ browser:
 setup: $(STAMP)
 
 # uv installs about ten times faster than pip; use it when it can be had, else plain pip.
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set, every report kernel and
+# command would otherwise recompile pandas, altair and scikit-learn from source.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed ($(PYTHON) is older)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if $(BIN)/python -m pip install -q uv 2>/dev/null && $(BIN)/python -m uv --version >/dev/null 2>&1; then \
-		$(BIN)/python -m uv pip install -q --python $(BIN)/python -e '.[dev]'; \
+		$(BIN)/python -m uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	else \
 		$(BIN)/python -m pip install -q -e '.[dev]'; \
 	fi
