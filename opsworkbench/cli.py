@@ -9,7 +9,7 @@ import click
 
 from opsworkbench.errors import OpsWorkbenchError
 
-SAMPLE = Path("data") / "sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"  # the bundled samples
 WORKSPACE_OPTION = click.option(
     "--workspace",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -30,12 +30,30 @@ def cli() -> None:
 def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
     """Load study folders (or study.yml files) into the workspace [default: data/sample]."""
     from opsworkbench.ingest import ingest as run
+    from opsworkbench.study import find_studies
 
-    for path in paths or (SAMPLE,):
-        for result in run(path, workspace):
+    studies = [study for path in paths or (SAMPLE,) for study in find_studies(path)]
+    failed = []
+    for study in studies:  # one study's bad input does not stop the others
+        try:
+            results = run(study, workspace)
+        except OpsWorkbenchError as exc:
+            if "workspace is busy" in str(exc):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            failed.append(study)
+            continue
+        for result in results:
             click.echo(str(result))
             for warning in result.warnings:
                 click.echo(f"    warning: {warning}")
+    if failed:
+        click.echo(
+            f"\n{len(failed)} of {len(studies)} studies not loaded (see the errors above): "
+            + ", ".join(str(p) for p in failed),
+            err=True,
+        )
+        raise click.exceptions.Exit(2)
 
 
 def _report(targets, *, workspace, out, jobs) -> None:
@@ -85,6 +103,18 @@ def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
     if bool(org_id) == all_orgs:
         raise click.UsageError("give either --org ID or --all")
     targets = report_targets(workspace, org_id, wave_id)
+    if org_id and not targets:
+        from opsworkbench.reports import organisations
+
+        known = sorted(organisations(workspace))
+        problem = (
+            f"organisation '{org_id}' has no wave '{wave_id}'"
+            if org_id in known
+            else f"organisation '{org_id}' is not in the workspace"
+        )
+        raise OpsWorkbenchError(
+            f"nothing to render: {problem} (it holds: {', '.join(known) or 'nothing'})"
+        )
     if org_id and not wave_id:
         targets = targets[-1:]
     _report(targets, workspace=workspace, out=out, jobs=jobs)

@@ -105,10 +105,18 @@ def portfolio_page(rows: list[dict]) -> str:
     )
 
 
-def write_portfolio(out_dir: str | Path = Path("reports")) -> Path | None:
-    """Write ``<out_dir>/index.html`` from every rendered report's ``summary.json``."""
+def write_portfolio(
+    out_dir: str | Path = Path("reports"), org_ids: set[str] | None = None
+) -> Path | None:
+    """Write ``<out_dir>/index.html`` from every rendered report's ``summary.json``.
+
+    ``org_ids`` limits the page to the organisations of one workspace, so reports rendered
+    into the same folder from another client's workspace are never listed beside them.
+    """
     out_dir = Path(out_dir)
     rows = [json.loads(p.read_text()) for p in sorted(out_dir.glob("*/*/summary.json"))]
+    if org_ids is not None:
+        rows = [r for r in rows if r.get("org_id") in org_ids]
     if not rows:
         return None
     path = out_dir / "index.html"

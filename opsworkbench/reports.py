@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from tqdm import tqdm
 
 from opsworkbench import workspace as ws
@@ -27,17 +27,32 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_REPORTS = Path("reports")
 
 
-def export_html(notebook: nbformat.NotebookNode) -> str:
+class DropStderr(Preprocessor):
+    """Leave warnings and other stderr text of the kernel out of the page readers see."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if "outputs" in cell:
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+        return cell, resources
+
+
+def export_html(notebook: nbformat.NotebookNode, title: str = "") -> str:
     """An executed notebook as a code-free HTML page with the house template."""
     exporter = HTMLExporter(
         template_name="opsworkbench",
-        preprocessors=[TagRemovePreprocessor(remove_cell_tags={"portfolio"}, enabled=True)],
+        preprocessors=[
+            TagRemovePreprocessor(remove_cell_tags={"portfolio"}, enabled=True),
+            DropStderr(),
+        ],
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(notebook)
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
 
@@ -98,7 +113,7 @@ def render_report(
                 cwd=str(notebook.parent),
                 report_mode=True,
                 # the kernel's own log (e.g. its transport warning) is not for report readers
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 parameters={
                     "workspace": str(workspace),
                     "org_id": org_id,
@@ -111,8 +126,9 @@ def render_report(
                 shutil.copy(executed, failed)
             raise
         notebook = nbformat.read(executed, as_version=4)
-        (staging / "report.html").write_text(export_html(notebook), encoding="utf-8")
         summary = _recorded_summary(notebook)
+        title = f"{summary['name']} — {wave_id}" if summary else f"{org_id} — {wave_id}"
+        (staging / "report.html").write_text(export_html(notebook, title), encoding="utf-8")
         if summary is not None:
             (staging / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
         target = org_dir / wave_id
@@ -162,6 +178,15 @@ def _render_one(args: tuple) -> RenderResult:
         )
 
 
+def organisations(workspace: str | Path | None = None) -> set[str]:
+    """The organisation ids a workspace holds."""
+    con = ws.connect(workspace, read_only=True)
+    try:
+        return {r[0] for r in con.execute("SELECT org_id FROM organisations").fetchall()}
+    finally:
+        con.close()
+
+
 def report_targets(
     workspace: str | Path | None = None, org_id: str | None = None, wave_id: str | None = None
 ) -> list[tuple[str, str]]:
@@ -206,5 +231,5 @@ def render_all(
                 results.append(future.result())
                 bar.update()
     bar.close()
-    write_portfolio(out_dir)
+    write_portfolio(out_dir, organisations(workspace))
     return sorted(results, key=lambda r: (r.org_id, r.wave_id))

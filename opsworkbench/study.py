@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 import stat
@@ -352,9 +353,13 @@ def read_input(folder: str | Path, name: str, *, limit: int | None = None) -> by
         root = folder.resolve(strict=True)
         target = shown.resolve(strict=True)
     except FileNotFoundError:
-        raise InputError(
-            "file not found", file=shown, hint=f"check '{name}' in {study_file}"
-        ) from None
+        hint = f"check '{name}' in {study_file}"
+        if shown.parent.is_dir():
+            near = [p.name for p in shown.parent.iterdir() if p.is_file()]
+            close = difflib.get_close_matches(shown.name, near, n=1, cutoff=0.6)
+            if close:
+                hint += f" (did you mean '{close[0]}'?)"
+        raise InputError("file not found", file=shown, hint=hint) from None
     except (OSError, RuntimeError) as exc:  # e.g. a loop of symbolic links
         raise InputError(f"cannot be opened ({exc})", file=shown, hint=FILE_RULE) from None
     if not target.is_relative_to(root):

@@ -149,8 +149,10 @@ def find_themes(
     selection_sample : int
         Answers used to choose the number of themes on large inputs (the final fit uses all).
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # 400 iterations is plenty for labels
+    # 400 iterations is plenty for labels; on a handful of answers NMF's reconstruction error
+    # can round below zero (a harmless NaN in a figure not used here)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        warnings.simplefilter("ignore", ConvergenceWarning)
         return _find_themes(
             pd.Series(texts), min_theme_size, max_themes, selection_sample, random_state
         )

@@ -255,3 +255,12 @@ def test_successful_commands_exit_zero(tiny_workspace):
     out = folder / "scored.csv"
     proc = run_cli("classify", folder / "org" / "survey.csv", "--text-column", "work", "-o", out)
     assert proc.returncode == 0 and out.exists()
+
+
+def test_ingest_loads_the_good_studies_and_names_the_bad_ones(tmp_path, tiny_csv):
+    bad = write_study(tmp_path / "bad", "id,team,work\na,b,c\n", org_id="bad_org")
+    good = write_study(tmp_path / "good", tiny_csv, org_id="good_org")
+    proc = run_cli("ingest", bad, good, "--workspace", tmp_path / "w.duckdb")
+    assert proc.returncode == 2
+    assert "good_org/survey.csv [survey, generic] loaded: read 12" in proc.stdout
+    assert "1 of 2 studies not loaded" in proc.stderr and str(bad) in proc.stderr

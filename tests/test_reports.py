@@ -138,3 +138,40 @@ def test_report_targets_lists_every_wave(sample_workspace):
     con = duckdb.connect(str(sample_workspace), read_only=True)
     assert con.execute("SELECT count(*) FROM waves").fetchone()[0] == 6
     con.close()
+
+
+def test_report_title_names_the_organisation(sample_report):
+    assert "<title>Harbour Mutual Insurance — 2026-04</title>" in sample_report.read_text()
+
+
+def test_kernel_warnings_never_reach_the_page():
+    import nbformat
+
+    from opsworkbench.reports import export_html
+
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "stream", name="stderr", text="/venv/sklearn/_nmf.py: RuntimeWarning"
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="shown to readers"),
+    ]
+    page = export_html(nbformat.v4.new_notebook(cells=[cell]), "Acme — w1")
+    assert "RuntimeWarning" not in page and "shown to readers" in page
+
+
+def test_portfolio_lists_only_the_rendering_workspace(all_reports, sample_workspace, tmp_path):
+    from opsworkbench.portfolio import write_portfolio
+
+    stray = all_reports / "other_client" / "w1"
+    stray.mkdir(parents=True)
+    summary = json.loads((all_reports / "civic_it" / "2026-05" / "summary.json").read_text())
+    (stray / "summary.json").write_text(json.dumps({**summary, "org_id": "other_client"}))
+    try:
+        page = write_portfolio(all_reports, ow.reports.organisations(sample_workspace)).read_text()
+        assert "other_client" not in page and "civic_it" in page
+    finally:
+        import shutil
+
+        shutil.rmtree(all_reports / "other_client")
+        write_portfolio(all_reports)
