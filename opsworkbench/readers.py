@@ -161,7 +161,7 @@ def _check_workbook(data: bytes, path: Path) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise InputError(
             f"the workbook is damaged or not an Excel file ({exc})",
             file=path,
@@ -207,7 +207,14 @@ def _check_workbook(data: bytes, path: Path) -> None:
                     file=path,
                     hint="split the export into several files (one per wave or per unit)",
                 )
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise InputError(
             f"the workbook is damaged or truncated ({exc})",
             file=path,
@@ -505,6 +512,13 @@ def read_survey(path: str | Path, *, layout: str = "auto", sheet=None, data: byt
     frame = read_table(path, sheet=sheet, data=data)
     if layout == "auto":
         layout = detect_layout(frame)
+    elif layout != "qualtrics" and _import_id_row(frame) is not None:
+        raise InputError(
+            f"study.yml says format: {layout}, but this is a Qualtrics export (a header row "
+            "holds ImportIds)",
+            file=path,
+            hint="set format: qualtrics (or auto) for this survey",
+        )
     stripped = LAYOUTS[layout].strip(frame)
     stripped.attrs["layout"] = layout
     if _looks_like_subheader(stripped) or _import_id_row(stripped) is not None:

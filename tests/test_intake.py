@@ -421,3 +421,27 @@ def test_a_stray_latin_byte_beside_utf8_accents_is_not_mojibake(tmp_path):
     frame = read_table(tmp_path / "s.csv", data=data)
     assert frame["text"].tolist() == ["Café", "naïve", "café"]
     assert frame.attrs["encoding"] == "utf-8+cp1252"
+
+
+def test_workbook_with_an_unsupported_compression_method_is_a_clear_error(tmp_path):
+    data = bytearray(workbook_bytes([["id", "text"], ["1", "x"]]))
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset : start + offset + 2] = (99).to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    path = tmp_path / "aes.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged"):
+        read_table(path)
+
+
+def test_a_qualtrics_export_declared_as_another_format_is_refused(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "StartDate,ResponseId,Q1\nStart Date,Response ID,What is your work?\n"
+        '"{""ImportId"":""startDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\n'
+        "2025-01-01,R_1,I sell\n"
+    )
+    with pytest.raises(InputError, match="this is a Qualtrics export"):
+        read_survey(path, layout="surveymonkey")
