@@ -1198,7 +1198,9 @@ def m_stray_quote(ctx):
         return None
     data = doc.serialise()
     lines = data.split(b"\n")
-    k = ctx.rng.randrange(1, max(2, len(lines)))
+    if len(lines) < 2:
+        return None
+    k = ctx.rng.randrange(1, len(lines))
     lines[k] = b'"' + lines[k]
     doc.set_raw(b"\n".join(lines))
     return f"{doc.name}: unbalanced quote at line {k + 1}"
