@@ -321,7 +321,13 @@ def profile_table(profile: pd.DataFrame, head: dict | None = None, min_size: int
         ["unit", "respondents", "index", "low", "high", *QUADRANT_LABELS]
     ]
     shown = shown.rename(
-        columns={"index": "index (0–100)", "low": "95% low", "high": "95% high", **QUADRANT_LABELS}
+        columns={
+            "respondents": "people with a classified answer",
+            "index": "index (0–100)",
+            "low": "95% low",
+            "high": "95% high",
+            **QUADRANT_LABELS,
+        }
     )
     return table(
         shown,
@@ -459,7 +465,8 @@ def hybrid_text(hybrid: dict, head: dict | None = None, min_size: int = 0) -> st
     meaning = {
         "deliberate hybrid": "units work in clearly different modes, each focused — a healthy hybrid if the split is intended",
         "unfocused mix": "most units are muddled between modes rather than choosing one",
-        "focused": "every unit with a dominant mode works in the same one",
+        "focused": "every unit with a dominant mode is on the same side: all process work "
+        "(factory floor, customer activity or business result), or all customer outcome",
         "not enough units": "too few units are large enough to judge",
     }[hybrid["mode"]]
     modes = "".join(
