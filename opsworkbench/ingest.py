@@ -216,10 +216,16 @@ def ingest_study(study: Study, con) -> list[FileResult]:
                 hint="give each wave its own export (or its own sheet of a workbook)",
             )
         used[where] = what
-    return [
-        _ingest_source(con, study, kind=kind, key=key, name=name, survey=survey)
-        for kind, key, name, survey in sources
-    ]
+    try:
+        return [
+            _ingest_source(con, study, kind=kind, key=key, name=name, survey=survey)
+            for kind, key, name, survey in sources
+        ]
+    except Exception:
+        # an organisation none of whose files loaded is not listed as if it had data
+        if not con.execute("SELECT 1 FROM sources WHERE org_id = ?", [study.org_id]).fetchone():
+            con.execute("DELETE FROM organisations WHERE org_id = ?", [study.org_id])
+        raise
 
 
 def ingest(data: str | Path, workspace: str | Path | None = None) -> list[FileResult]:

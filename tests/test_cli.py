@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from opsworkbench.cli import cli
 from opsworkbench.reports import RenderResult
-from tests.conftest import write_study
+from tests.conftest import q, write_study
 
 
 def test_ingest_prints_reconciliation_per_file(tmp_path, tiny_csv):
@@ -264,3 +264,5 @@ def test_ingest_loads_the_good_studies_and_names_the_bad_ones(tmp_path, tiny_csv
     assert proc.returncode == 2
     assert "good_org/survey.csv [survey, generic] loaded: read 12" in proc.stdout
     assert "1 of 2 studies not loaded" in proc.stderr and str(bad) in proc.stderr
+    orgs = q(tmp_path / "w.duckdb", "SELECT org_id FROM organisations").org_id.tolist()
+    assert orgs == ["good_org"]
