@@ -574,14 +574,26 @@ def model_evaluation(cv: dict) -> str:
     )
 
 
+FILE_HEADINGS = {
+    "source_file": "file",
+    "rows_read": "rows read",
+    "rows_loaded": "loaded",
+    "rows_quarantined": "quarantined",
+    "reconciled": "read = loaded + quarantined",
+}
+
+
 def data_quality(files: pd.DataFrame, reasons: pd.DataFrame, ctx=None) -> str:
     """Per-file reconciliation, quarantine reasons, each file's ingest warnings and the
     questions as mapped (which were scored, and why not)."""
-    html = table(files, formats={"reconciled": lambda v: "yes" if v else "⚠ no"})
+    html = table(
+        files.rename(columns=FILE_HEADINGS),
+        formats={"read = loaded + quarantined": lambda v: "yes" if v else "⚠ no"},
+    )
     if reasons.empty:
         html += note("No input row was quarantined.")
     else:
-        html += "<h3>Quarantined rows by reason</h3>" + table(reasons)
+        html += "<h3>Quarantined rows by reason</h3>" + table(reasons.rename(columns=FILE_HEADINGS))
     if ctx is None:
         return html
     html += "<h3>Warnings from reading the files</h3>" + ingest_warnings(ctx.sources)
