@@ -64,6 +64,7 @@ def _store(
     key: str,
     source: str,
     sha: str,
+    settings: str,
     prepared: Prepared,
     layout: str,
     encoding: str,
@@ -80,14 +81,21 @@ def _store(
             )
         else:
             con.execute(f"DELETE FROM {kind} WHERE org_id = ?", [org_id])
-        con.execute("DELETE FROM quarantine WHERE org_id = ? AND source_file = ?", [org_id, source])
+        previous = con.execute(  # the file this wave or inventory came from last time
+            "SELECT source_file FROM sources WHERE org_id = ? AND kind = ? AND key = ?",
+            [org_id, kind, key],
+        ).fetchone()
+        for name in {source, *(previous or ())}:
+            con.execute(
+                "DELETE FROM quarantine WHERE org_id = ? AND source_file = ?", [org_id, name]
+            )
         for name, frame in prepared.tables.items():
             ws.insert_frame(con, name, frame)
         q = pd.DataFrame(prepared.quarantine, columns=["row_number", "reason", "raw"])
         ws.insert_frame(con, "quarantine", q.assign(org_id=org_id, source_file=source))
         loaded = len(next(iter(prepared.tables.values())))
         con.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 org_id,
                 kind,
@@ -101,6 +109,7 @@ def _store(
                 len(prepared.quarantine),
                 dt.datetime.now(),
                 prepared.warnings,
+                settings,
             ],
         )
 
@@ -114,12 +123,16 @@ def _ingest_source(
     data = study.open_file(name)  # only regular files inside the study folder, size-capped
     sha = hashlib.sha256(data).hexdigest()
     before = con.execute(
-        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined, warnings, layout "
-        "FROM sources "
+        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined, warnings, layout, "
+        "source_file, settings_sha256 FROM sources "
         "WHERE org_id = ? AND kind = ? AND key = ?",
         [study.org_id, kind, key],
     ).fetchone()
-    if before and before[0] == sha:
+    # what the study says about the file (mapping, format, minimum group size) counts too
+    settings = hashlib.sha256(
+        f"{survey.model_dump_json() if survey else kind}|{study.privacy.min_group_size}".encode()
+    ).hexdigest()
+    if before and before[0] == sha and before[6] == label and before[7] == settings:
         reasons = Counter(
             r.split(":")[0]
             for (r,) in con.execute(
@@ -163,6 +176,7 @@ def _ingest_source(
         key=key,
         source=label,
         sha=sha,
+        settings=settings,
         prepared=prepared,
         layout=layout,
         encoding=frame.attrs.get("encoding", ""),

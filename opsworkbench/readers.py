@@ -50,7 +50,7 @@ def decode(data: bytes) -> tuple[str, str]:
     Windows-1252; its encoding is reported as ``utf-8+cp1252`` so the caller can warn.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], "utf-8-sig"
     else:
@@ -59,9 +59,14 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), encoding
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="opsworkbench-cp1252")
-    if text != data.decode("cp1252", errors="replace"):
-        return text, "utf-8+cp1252"  # real UTF-8 characters beside the stray bytes
+    # Mostly UTF-8 with a few stray bytes, or a Windows-1252 file whose accents now and then
+    # happen to form a valid UTF-8 sequence? Count both: valid multi-byte characters against
+    # bytes that are not UTF-8.
+    valid = data.decode("utf-8", errors="ignore")
+    multibyte = sum(ord(ch) > 0x7F for ch in valid)
+    stray = len(data) - len(valid.encode("utf-8"))
+    if multibyte > stray:
+        return data.decode("utf-8", errors="opsworkbench-cp1252"), "utf-8+cp1252"
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
@@ -120,6 +125,7 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
     """Header and (spreadsheet row, cells) records of a CSV text, blank lines left out."""
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = reader.dialect.delimiter
     header, records, row = None, [], 0
     try:
         for cells in reader:
@@ -130,6 +136,7 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
                 continue
             if not any(c.strip() for c in cells):
                 continue
+            _check_swallowed_rows(cells, len(header), delimiter, path, row)
             records.append((row, cells))
             if len(records) > MAX_ROWS:
                 raise InputError(
@@ -148,6 +155,24 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
             hint="check for an unclosed quote or a damaged file; re-export it as CSV UTF-8",
         ) from None
     return header or [], records
+
+
+def _check_swallowed_rows(cells, width: int, delimiter: str, path: Path, row: int) -> None:
+    """Refuse a cell that swallowed later rows: an opening quote that is never closed."""
+    for position, cell in enumerate(cells):
+        if "\n" not in cell:
+            continue
+        lines = cell.split("\n")[1:]
+        rows_inside = sum(line.count(delimiter) >= max(1, width - 2) for line in lines)
+        if rows_inside:
+            raise InputError(
+                f"a quote opened in this cell is never closed, so {rows_inside} later rows were "
+                "read as part of one answer",
+                file=path,
+                row=row,
+                column=column_letter(position),
+                hint="close the quote (or remove it) in a spreadsheet, or export the file again",
+            )
 
 
 def _check_workbook(data: bytes, path: Path) -> None:
@@ -325,6 +350,9 @@ def read_table(
 
 
 def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
+    if encoding == "xlsx":  # cells right of the header are data in unnamed columns, not extras
+        widest = max((len(cells) for _, cells in records), default=0)
+        header = [*header, *[""] * (widest - len(header))]
     names = [normalise_header(h) for h in header]
     width = len(names)
     if width > MAX_COLUMNS:
@@ -341,24 +369,16 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
     keep = [i for i in range(width) if names[i] or filled[i]]
     labels = {i: names[i] or f"Unnamed: {column_letter(i)}" for i in keep}
     seen: dict[str, int] = {}
-    clashes = []
+    duplicates: dict[str, list[str]] = {}
     for i in keep:
         if not names[i]:
             continue
-        if names[i].casefold() in seen:
-            first = seen[names[i].casefold()]
-            clashes.append(
-                f"'{header[first]}' (column {column_letter(first)}) and '{header[i]}' "
-                f"(column {column_letter(i)})"
+        first = seen.setdefault(names[i].casefold(), i)
+        if first != i:  # kept under a name that says where it is; mapping it is refused
+            labels[i] = f"{names[i]} [column {column_letter(i)}]"
+            duplicates.setdefault(labels[first], [f"column {column_letter(first)}"]).append(
+                f"column {column_letter(i)}"
             )
-        else:
-            seen[names[i].casefold()] = i
-    if clashes:
-        raise InputError(
-            "columns with the same name: " + "; ".join(clashes),
-            file=path,
-            hint="rename the columns in the export so that each name is unique",
-        )
     columns = {
         labels[i]: [cells[i] if i < len(cells) else "" for _, cells in records] for i in keep
     }
@@ -370,6 +390,7 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
         frame["_extra"] = extra
     frame.attrs["encoding"] = encoding
     frame.attrs["warnings"] = warnings
+    frame.attrs["duplicates"] = duplicates
     return frame
 
 
@@ -411,7 +432,12 @@ def _is_surveymonkey(frame: pd.DataFrame) -> bool:
     ids = [c for c in ("Respondent ID", "Collector ID") if c in frame.columns]
     if any(str(frame.at[0, c]).strip() for c in ids):
         return False
-    return _looks_like_subheader(frame) or bool(ids)
+    if ids:
+        return True
+    # Without its metadata columns: most of row 2 is labels such as "Open-Ended Response"
+    filled = [v.casefold() for v in _first_row(frame) if v]
+    labels = sum(v in SUBHEADER_LABELS for v in filled)
+    return labels >= 2 and labels >= len(filled) / 2
 
 
 def _qualtrics(frame: pd.DataFrame) -> pd.DataFrame:
@@ -480,7 +506,6 @@ LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
         Layout("qualtrics", _is_qualtrics, _qualtrics),
-        Layout("surveymonkey", _is_surveymonkey, _surveymonkey),
         Layout(
             "msforms",
             lambda f: {"ID", "Start time", "Completion time"} <= set(f.columns),
@@ -493,6 +518,7 @@ LAYOUTS: dict[str, Layout] = {
             ),
             _headers_are_questions,
         ),
+        Layout("surveymonkey", _is_surveymonkey, _surveymonkey),
         Layout("generic", lambda f: True, _passthrough),
     )
 }

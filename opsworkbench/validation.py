@@ -87,6 +87,9 @@ def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) ->
     Spaces, invisible marks and letter case do not matter. A name that matches nothing gets
     the closest header as a suggestion ("did you mean …?").
     """
+    duplicated = {
+        normalise_header(k).casefold(): v for k, v in frame.attrs.get("duplicates", {}).items()
+    }
     headers = [c for c in frame.columns if c not in (ROW, "_extra")]
     exact = {normalise_header(c): c for c in headers}
     folded = {normalise_header(c).casefold(): c for c in headers}
@@ -94,6 +97,13 @@ def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) ->
     for role, name in wanted.items():
         key = normalise_header(name)
         match = exact.get(key) or folded.get(key.casefold())
+        if key.casefold() in duplicated:
+            problems.append(
+                f"{role} → '{name}' names more than one column of the file ("
+                + " and ".join(duplicated[key.casefold()])
+                + "): rename them in the export so that each name is unique"
+            )
+            continue
         if match is not None:
             found[role] = match
             continue
@@ -117,7 +127,7 @@ def free_text_problem(values: pd.Series) -> str | None:
     if len(answers) < 5:
         return None
     numeric = pd.to_numeric(answers.str.replace(",", ".", regex=False), errors="coerce")
-    examples = ", ".join(repr(v) for v in answers.drop_duplicates().head(3))
+    examples = ", ".join(repr(scrub_pii(v)) for v in answers.drop_duplicates().head(3))
     if numeric.notna().mean() >= 0.9:
         return f"it holds numbers ({examples}…)"
     if answers.str.match(CODE_LIKE).mean() >= 0.9:
@@ -231,7 +241,11 @@ def prepare_survey(
     if id_col:
         ident = raw_id.where(raw_id.ne(""), "row" + frame[ROW].astype(str))
     else:  # without an identifier, a repeated identical submission is the duplicate
-        ident = frame[mapped].astype(str).agg("\x1f".join, axis=1)
+        ident = (
+            frame[mapped].astype(str).agg("\x1f".join, axis=1)
+            if len(frame)
+            else pd.Series("", index=frame.index, dtype=object)
+        )
     kept_ids = ident[keep]
     last_row = frame.loc[kept_ids.index, ROW].groupby(kept_ids).max()
     dup = pd.Series(False, index=frame.index)
@@ -332,7 +346,7 @@ def prepare_survey(
             value = _scale_value(text) if scale else None
             if scale and value is None:
                 out.warnings.append(
-                    f"row {row}, column '{column}': '{text}' is not a "
+                    f"row {row}, column '{column}': '{scrub_pii(text, own)}' is not a "
                     "1–5 or agree/disagree answer; stored as text only"
                 )
             responses.append((pseudonym, question, scrub_pii(text, own), value))
@@ -352,6 +366,12 @@ def _vocabulary_name(column: str) -> str:
 
 def _columns_by_vocabulary(frame: pd.DataFrame, required: list[str], source: str) -> pd.DataFrame:
     """Match columns case- and space-insensitively to our vocabulary (``Metric ID`` → ``metric_id``)."""
+    for name, places in frame.attrs.get("duplicates", {}).items():
+        raise InputError(
+            f"columns with the same name '{name}': " + " and ".join(places),
+            file=source,
+            hint="rename the columns so that each name is unique",
+        )
     names = {c: c if c in (ROW, "_extra") else _vocabulary_name(c) for c in frame.columns}
     seen: dict[str, str] = {}
     for column, name in names.items():

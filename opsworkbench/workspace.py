@@ -53,6 +53,7 @@ CREATE TABLE IF NOT EXISTS questions (
     org_id VARCHAR, wave_id VARCHAR, question VARCHAR, source_column VARCHAR, wording VARCHAR,
     free_text BOOLEAN, note VARCHAR, PRIMARY KEY (org_id, wave_id, question));
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS settings_sha256 VARCHAR;
 CREATE TABLE IF NOT EXISTS quarantine (
     org_id VARCHAR, source_file VARCHAR, row_number INTEGER, reason VARCHAR, raw VARCHAR);
 """

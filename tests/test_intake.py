@@ -89,11 +89,21 @@ def test_unknown_column_suggests_the_closest_header_instead_of_listing_all(tmp_p
 # 5. duplicate column names are named from the raw header, not renamed by pandas
 
 
-def test_duplicate_csv_headers_are_named(tmp_path):
-    path = tmp_path / "dup.csv"
-    path.write_text("0_1,team,0_1\na,b,c\n")
-    with pytest.raises(InputError, match=r"'0_1' \(column A\) and '0_1' \(column C\)"):
-        read_table(path)
+def test_a_mapped_duplicate_column_is_refused_naming_both(tmp_path):
+    body = "id,team,work,success,work\n" + "\n".join(a + ",x" for a in answers(5)) + "\n"
+    with pytest.raises(
+        InputError,
+        match=r"work → 'work' names more than one column of the file \(column C and column E\)",
+    ):
+        ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")
+
+
+def test_unmapped_duplicate_columns_still_load(tmp_path):
+    body = "id,team,work,success,Comments,comments\n" + "\n".join(a + ",x,y" for a in answers(5))
+    result = ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")[0]
+    assert result.rows_loaded == 5
+    frame = read_table(tmp_path / "org" / "survey.csv")
+    assert frame.attrs["duplicates"] == {"Comments": ["column E", "column F"]}
 
 
 # 6. true quarantine reasons and counts that match the survey tool
@@ -445,3 +455,80 @@ def test_a_qualtrics_export_declared_as_another_format_is_refused(tmp_path):
     )
     with pytest.raises(InputError, match="this is a Qualtrics export"):
         read_survey(path, layout="surveymonkey")
+
+
+def test_an_unclosed_quote_is_refused_not_merged(tmp_path):
+    rows = answers(12)
+    rows[3] = 'p3,Sales,"I answer calls, 5 inch screen,customers'
+    body = "id,team,work,success\n" + "\n".join(rows) + '\np99,Sales,"normal, quoted",ok\n'
+    with pytest.raises(InputError, match="never closed") as err:
+        ow.ingest(write_study(tmp_path / "org", body), tmp_path / "w.duckdb")
+    assert "row 5" in str(err.value) and "column 'C'" in str(err.value)
+
+
+def test_response_as_an_answer_does_not_make_a_surveymonkey_export(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("id,team,channel,work,success\np1,Sales,Response,I answer calls,happy\n")
+    frame, layout = read_survey(path)
+    assert layout == "generic" and len(frame) == 1
+
+
+def test_xlsx_values_right_of_the_header_are_data(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["id", "team", "work", "success", "Which tools do you use?"])
+    book.active.append(["p1", "Sales", "I sell", "happy", "Excel", "Jira"])
+    path = tmp_path / "sm.xlsx"
+    book.save(path)
+    frame = read_table(path)
+    assert "_extra" not in frame.columns and frame.at[0, "Unnamed: F"] == "Jira"
+
+
+def test_windows_1252_accents_next_to_curly_quotes_stay_windows_1252(tmp_path):
+    data = "id,text\n1,Le “CAFÉ” est bon; l’équipe\n".encode("cp1252")
+    frame = read_table(tmp_path / "s.csv", data=data)
+    assert frame.attrs["encoding"] == "cp1252"
+    assert frame.at[0, "text"] == "Le “CAFÉ” est bon; l’équipe"
+
+
+def test_truncated_utf16_and_header_only_files_do_not_crash(tmp_path):
+    data = "id,team,work,success\np1,Sales,calls,happy\n".encode("utf-16") + b"\x00"
+    assert read_table(tmp_path / "s.csv", data=data).at[0, "id"] == "p1"
+    mapping = "columns: {unit: team}\nquestions: {work: work, success: success}"
+    result = ow.ingest(
+        write_study(tmp_path / "org", "team,work,success\n", mapping=mapping), tmp_path / "w.duckdb"
+    )[0]
+    assert (result.rows_read, result.rows_loaded) == (0, 0)
+
+
+def test_warnings_quote_answers_only_after_scrubbing(tmp_path):
+    body = "id,team,work,success,clarity\n" + "\n".join(a + ",Agree" for a in answers(5))
+    body += "\np9,Sales,I sell,happy,Disagree - ask priya.raman@example.com or +44 7700 900123\n"
+    mapping = "columns: {respondent_id: id, unit: team}\nquestions: {work: work, success: success, scale_clarity: clarity}"
+    ws = tmp_path / "w.duckdb"
+    result = ow.ingest(write_study(tmp_path / "org", body, mapping=mapping), ws)[0]
+    stored = " ".join(str(w) for w in q(ws, "SELECT warnings FROM sources").warnings[0])
+    assert "example.com" not in stored and "7700" not in stored
+    assert any("[email]" in w for w in result.warnings)
+
+
+def test_a_wave_moved_to_another_file_leaves_no_stale_quarantine(tmp_path):
+    body = "id,team,work,success\n" + "\n".join(answers(5)) + "\np9,Sales,,\n"
+    study = write_study(tmp_path / "org", body)
+    ws = tmp_path / "w.duckdb"
+    ow.ingest(study, ws)
+    (tmp_path / "org" / "new.csv").write_text(body)
+    study.write_text(study.read_text().replace("file: survey.csv", "file: new.csv"))
+    ow.ingest(study, ws)
+    counts = q(ws, "SELECT source_file, count(*) n FROM quarantine GROUP BY 1")
+    assert counts.source_file.tolist() == ["new.csv"] and counts.n.tolist() == [1]
+
+
+def test_a_changed_mapping_reloads_an_unchanged_file(tmp_path):
+    body = "id,team,work,success,other\n" + "\n".join(a + ",x" for a in answers(6)) + "\n"
+    study = write_study(tmp_path / "org", body)
+    ws = tmp_path / "w.duckdb"
+    assert ow.ingest(study, ws)[0].status == "loaded"
+    assert ow.ingest(study, ws)[0].status == "unchanged"
+    study.write_text(study.read_text().replace("success: success", "success: other"))
+    assert ow.ingest(study, ws)[0].status == "replaced"
+    assert set(q(ws, "SELECT text FROM responses WHERE question = 'success'").text) == {"x"}

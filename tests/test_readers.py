@@ -100,8 +100,9 @@ def test_unsupported_and_missing_files(tmp_path):
         read_table(tmp_path / "a.pdf")
 
 
-def test_duplicate_headers_are_an_error(tmp_path):
+def test_duplicate_headers_are_kept_apart_and_recorded(tmp_path):
     path = tmp_path / "dup.xlsx"
     pd.DataFrame([[1, 2]], columns=["a", "a "]).to_excel(path, index=False)
-    with pytest.raises(InputError, match=r"same name: .a. \(column A\) and .a . \(column B\)"):
-        read_table(path)
+    frame = read_table(path)
+    assert list(frame.columns) == [ROW, "a", "a [column B]"]
+    assert frame.attrs["duplicates"] == {"a": ["column A", "column B"]}
