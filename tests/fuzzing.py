@@ -1452,7 +1452,7 @@ def m_yaml_encoding(ctx):
             items[0]["name"] = "Référence – accès"
         doc.encoding = enc
         return f"{doc.name}: encoded as {enc}"
-    ctx.study["name"] = ctx.study.get("name", "x") + " – Café Zürich"
+    ctx.study["name"] = f"{ctx.study.get('name') or 'x'} – Café Zürich"
     ctx.study_encoding = enc
     return f"study.yml: encoded as {enc}"
 
@@ -1929,7 +1929,8 @@ def m_format_mismatch(ctx):
     sv["format"] = ctx.rng.choice(
         ["auto", "generic", "qualtrics", "msforms", "google_forms", "surveymonkey"]
     )
-    doc = ctx.docs.get(sv.get("file"))
+    name = sv.get("file")
+    doc = ctx.docs.get(name) if isinstance(name, str) else None
     qualtrics_file = doc is not None and bool(getattr(doc, "prelude", None))
     if doc is not None and (
         sv["format"] == "surveymonkey"
