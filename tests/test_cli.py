@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from opsworkbench.cli import cli
 from opsworkbench.reports import RenderResult
-from tests.conftest import q, write_study
+from tests.helpers import q, write_study
 
 
 def test_ingest_prints_reconciliation_per_file(tmp_path, tiny_csv):

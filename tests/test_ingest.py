@@ -3,7 +3,7 @@ import pytest
 
 import opsworkbench as ow
 from opsworkbench import InputError
-from tests.conftest import SAMPLE, q, write_study
+from tests.helpers import SAMPLE, q, write_study
 
 
 def test_sample_ingest_reconciles_every_file(sample_workspace):

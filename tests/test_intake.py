@@ -16,7 +16,7 @@ import opsworkbench as ow
 from opsworkbench import InputError, OpsWorkbenchError
 from opsworkbench import workspace as workspace_module
 from opsworkbench.readers import ROW, read_survey, read_table
-from tests.conftest import q, write_study
+from tests.helpers import q, write_study
 
 
 def answers(n: int, start: int = 0, team: str = "Sales") -> list[str]:

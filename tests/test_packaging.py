@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def _names(requirements):

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import opsworkbench as ow
-from tests.conftest import write_study
+from tests.helpers import write_study
 
 WORK = [
     "I process claims and clear the queue",

@@ -8,7 +8,7 @@ import pytest
 
 import opsworkbench as ow
 from opsworkbench.reports import render_all, report_targets
-from tests.conftest import write_study
+from tests.helpers import write_study
 
 pytestmark = pytest.mark.slow
 

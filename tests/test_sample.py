@@ -6,7 +6,7 @@ import pytest
 from opsworkbench.readers import read_survey, read_table
 from opsworkbench.sample import write_sample
 from opsworkbench.study import find_studies, load_study
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 STUDIES = [load_study(p) for p in find_studies(SAMPLE)]
 

@@ -6,7 +6,7 @@ import opsworkbench as ow
 from opsworkbench import InputError
 from opsworkbench import study as study_module
 from opsworkbench.study import find_studies, load_study
-from tests.conftest import SAMPLE, write_study
+from tests.helpers import SAMPLE, write_study
 
 
 def test_every_sample_study_is_valid():

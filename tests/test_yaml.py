@@ -10,7 +10,7 @@ from opsworkbench import InputError
 from opsworkbench import workspace as ws
 from opsworkbench.readers import read_yaml_list
 from opsworkbench.study import load_study
-from tests.conftest import write_study
+from tests.helpers import write_study
 
 CAPABILITIES = textwrap.dedent("""\
     capabilities:
