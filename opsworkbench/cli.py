@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from opsworkbench.errors import OpsWorkbenchError
+from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"  # the bundled samples
 WORKSPACE_OPTION = click.option(
@@ -37,9 +37,9 @@ def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
     for study in studies:  # one study's bad input does not stop the others
         try:
             results = run(study, workspace)
+        except WorkspaceBusy:
+            raise  # the next study would wait for the same process
         except OpsWorkbenchError as exc:
-            if "workspace is busy" in str(exc):
-                raise
             click.echo(f"error: {exc}", err=True)
             failed.append(study)
             continue

@@ -28,3 +28,7 @@ class InputError(OpsWorkbenchError):
         if hint:
             message += f" — {hint}"
         super().__init__(message)
+
+
+class WorkspaceBusy(OpsWorkbenchError):
+    """Another process holds the workspace; waiting longer or trying later will do."""

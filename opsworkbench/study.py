@@ -20,9 +20,10 @@ from pydantic import (
 )
 
 from opsworkbench.errors import InputError
+from opsworkbench.readers import LAYOUTS
 from opsworkbench.yamlio import MAX_YAML_BYTES, YamlDocument, describe, load_yaml
 
-FORMATS = ("auto", "generic", "qualtrics", "msforms", "google_forms", "surveymonkey")
+FORMATS = ("auto", *LAYOUTS)  # the survey tools readers.py knows
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # the largest export or inventory a study may name
 MAX_ID_LENGTH = 64

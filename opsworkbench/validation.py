@@ -208,7 +208,7 @@ def prepare_survey(
     )
     keep = pd.Series(True, index=frame.index)
     raw_id = frame[id_col].map(_norm) if id_col else None
-    as_is = [c for c in (cols.get("submitted_at"),) if c]
+    as_is = [c for c in (cols.get("submitted_at"), id_col) if c]  # dates and pseudonyms
 
     def drop(mask: pd.Series, reason) -> None:
         for i in frame.index[mask & keep]:
@@ -216,7 +216,7 @@ def prepare_survey(
             row = frame.loc[i].copy()
             if id_col:
                 row[id_col] = pseudonymise(raw_id[i], salt=salt, org_id=org_id)
-            out.quarantine.append(_quarantine(row, text, mapped, keep_as_is=[*as_is, id_col]))
+            out.quarantine.append(_quarantine(row, text, mapped, keep_as_is=as_is))
         keep[mask] = False
 
     if "_extra" in frame.columns:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from opsworkbench.errors import OpsWorkbenchError
+from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
 
 DEFAULT_WORKSPACE = Path("workspace") / "opsworkbench.duckdb"
 
@@ -119,10 +119,10 @@ def workspace_path(path: str | Path | None = None) -> Path:
 WAIT_READ, WAIT_WRITE = 30.0, 10.0
 
 
-def _busy(path: Path, exc: duckdb.IOException) -> OpsWorkbenchError:
+def _busy(path: Path, exc: duckdb.IOException) -> WorkspaceBusy:
     pid = re.search(r"PID (\d+)", str(exc))
     who = f"another opsworkbench process, PID {pid.group(1)}" if pid else "another process"
-    return OpsWorkbenchError(
+    return WorkspaceBusy(
         f"{path}: the workspace is busy ({who}) — wait for it to finish and try again"
     )
 
