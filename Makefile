@@ -11,7 +11,7 @@ demo: $(STAMP)
 	$(BIN)/opsworkbench demo --jobs 2
 
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/pytest
 
 # The browser test opens a report in headless Chromium (Debian's package; installed when root).
 browser:
@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 lint: $(STAMP)
-	$(BIN)/ruff check opsworkbench tests bench notebooks
+	$(BIN)/ruff check opsworkbench tests bench
 	$(BIN)/ruff format --check opsworkbench tests bench
 
 format: $(STAMP)
@@ -52,7 +52,7 @@ bench: $(STAMP)
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)
-	$(BIN)/jupytext --sync notebooks/*.py
+	$(BIN)/jupytext --sync opsworkbench/report/notebook/*.py
 
 clean:
 	rm -rf $(VENV) workspace reports/*/ reports/index.html .pytest_cache

@@ -23,9 +23,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from opsworkbench.classify import classify_file
-from opsworkbench.lexicon import keyword_scores
-from opsworkbench.orientation import AXES, OrientationModel, load_corpus, normalise
+from opsworkbench.language.lexicon import keyword_scores
+from opsworkbench.language.orientation import AXES, OrientationModel, load_corpus, normalise
+from opsworkbench.tools.classify import classify_file
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "benchmarks"

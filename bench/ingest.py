@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import opsworkbench as ow
-from opsworkbench.readers import read_table
+from opsworkbench.intake.readers import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "civic_it"

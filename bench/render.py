@@ -15,7 +15,7 @@ import nbformat
 import papermill as pm
 
 import opsworkbench as ow
-from opsworkbench.reports import report_targets
+from opsworkbench.report.render import report_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 

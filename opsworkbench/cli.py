@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from opsworkbench.config import SAMPLE_DATA as SAMPLE
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"  # the bundled samples
 WORKSPACE_OPTION = click.option(
     "--workspace",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -29,8 +29,8 @@ def cli() -> None:
 @WORKSPACE_OPTION
 def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
     """Load study folders (or study.yml files) into the workspace [default: data/sample]."""
-    from opsworkbench.ingest import ingest as run
-    from opsworkbench.study import find_studies
+    from opsworkbench.intake.load import ingest as run
+    from opsworkbench.intake.study import find_studies
 
     studies = [study for path in paths or (SAMPLE,) for study in find_studies(path)]
     failed = []
@@ -57,7 +57,7 @@ def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
 
 
 def _report(targets, *, workspace, out, jobs) -> None:
-    from opsworkbench.reports import render_all
+    from opsworkbench.report.render import render_all
 
     if not targets:
         raise OpsWorkbenchError(
@@ -98,13 +98,13 @@ def _report(targets, *, workspace, out, jobs) -> None:
 @WORKSPACE_OPTION
 def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
     """Render reports/<org>/<wave>/report.html for one organisation or --all."""
-    from opsworkbench.reports import report_targets
+    from opsworkbench.report.render import report_targets
 
     if bool(org_id) == all_orgs:
         raise click.UsageError("give either --org ID or --all")
     targets = report_targets(workspace, org_id, wave_id)
     if org_id and not targets:
-        from opsworkbench.reports import organisations
+        from opsworkbench.report.render import organisations
 
         known = sorted(organisations(workspace))
         problem = (
@@ -126,7 +126,7 @@ def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
 )
 def sample(out: Path) -> None:
     """Regenerate the seeded sample organisations."""
-    from opsworkbench.sample import write_sample
+    from opsworkbench.sample.generator import write_sample
 
     for path in write_sample(out):
         click.echo(f"wrote {path.parent}")
@@ -137,7 +137,7 @@ def sample(out: Path) -> None:
 @WORKSPACE_OPTION
 def demo(jobs: int, workspace: Path | None) -> None:
     """Ingest the bundled samples and render every sample report."""
-    from opsworkbench.reports import report_targets
+    from opsworkbench.report.render import report_targets
 
     ctx = click.get_current_context()
     ctx.invoke(ingest, paths=(SAMPLE,), workspace=workspace)
@@ -160,7 +160,7 @@ def _print_axis(name: str, report: dict) -> None:
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2))
 def evaluate(path, text_column, focus_column, result_column, folds) -> None:
     """Cross-validate the engine on its corpus, or evaluate it on a labelled CSV/XLSX (PATH)."""
-    from opsworkbench.evaluation import cross_validate, evaluate_file
+    from opsworkbench.tools.evaluation import cross_validate, evaluate_file
 
     if path is None:
         report = cross_validate(n_splits=folds)
@@ -208,7 +208,7 @@ def classify(input_path, text_column, output, chunk_size, no_cues) -> None:
     """Add focus, result, quadrant, confidence and cues to any CSV/XLSX."""
     from tqdm import tqdm
 
-    from opsworkbench.classify import classify_file
+    from opsworkbench.tools.classify import classify_file
 
     with tqdm(unit="rows", desc="classify") as bar:
         n = classify_file(
@@ -229,7 +229,7 @@ def codebook() -> None:
 
 def _codebook_add(org_id, action, target, value, note, workspace) -> None:
     from opsworkbench import workspace as ws
-    from opsworkbench.codebook import add_entry
+    from opsworkbench.language.codebook import add_entry
 
     con = ws.connect(workspace)
     try:
@@ -251,7 +251,7 @@ NOTE = click.option("--note", default="", help="Why (shown in the report's metho
 def codebook_show(org_id, workspace) -> None:
     """List every codebook entry."""
     from opsworkbench import workspace as ws
-    from opsworkbench.codebook import load_codebook
+    from opsworkbench.language.codebook import load_codebook
 
     con = ws.connect(workspace, read_only=True)
     try:

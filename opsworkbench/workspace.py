@@ -12,9 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from opsworkbench.config import workspace_path
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
-
-DEFAULT_WORKSPACE = Path("workspace") / "opsworkbench.duckdb"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -108,11 +107,6 @@ TABLE_COLUMNS = {
     ],
     "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
 }
-
-
-def workspace_path(path: str | Path | None = None) -> Path:
-    """The workspace file: the argument, else ``$OPSWORKBENCH_WORKSPACE``, else the default."""
-    return Path(path or os.environ.get("OPSWORKBENCH_WORKSPACE") or DEFAULT_WORKSPACE)
 
 
 # How long to wait for another process to release the workspace, in seconds.

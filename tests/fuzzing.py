@@ -2463,7 +2463,7 @@ def run_cases(
         [
             "tests.fuzzing",
             "opsworkbench",
-            "opsworkbench.ingest",
+            "opsworkbench.intake.load",
             "duckdb",
             "pandas",
             "openpyxl",

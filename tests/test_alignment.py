@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from opsworkbench import alignment as al
+from opsworkbench.diagnostics import alignment as al
 
 
 def metrics_frame():

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 import opsworkbench as ow
-from opsworkbench import diagnostics as dg
+from opsworkbench.diagnostics import overview as dg
 from opsworkbench.privacy import EMAIL
 from tests.test_reports import all_reports  # noqa: F401  (the session fixture)
 

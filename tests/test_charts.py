@@ -1,6 +1,6 @@
 import pandas as pd
 
-from opsworkbench import charts
+from opsworkbench.present import charts
 
 
 def test_quadrant_map_drops_suppressed_units_and_fixes_axes():

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from opsworkbench.cli import cli
-from opsworkbench.reports import RenderResult
+from opsworkbench.report.render import RenderResult
 from tests.helpers import q, write_study
 
 
@@ -79,7 +79,7 @@ def test_report_all_continues_past_a_failure_and_exits_nonzero(tmp_path, tiny_cs
             task[0], task[1], ok, 0.1, tmp_path / "r.html" if ok else None, "" if ok else "boom"
         )
 
-    monkeypatch.setattr("opsworkbench.reports._render_one", fake)
+    monkeypatch.setattr("opsworkbench.report.render._render_one", fake)
     result = CliRunner().invoke(cli, ["report", "--all", "--jobs", "1", "--workspace", str(ws)])
     assert seen == ["org_a", "org_b"]
     assert result.exit_code == 1

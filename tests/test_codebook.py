@@ -2,8 +2,8 @@ import pytest
 
 from opsworkbench import OpsWorkbenchError, load_context
 from opsworkbench import workspace as ws
-from opsworkbench.codebook import add_entry, load_codebook
-from opsworkbench.diagnostics import theme_summary
+from opsworkbench.diagnostics.overview import theme_summary
+from opsworkbench.language.codebook import add_entry, load_codebook
 
 
 @pytest.fixture

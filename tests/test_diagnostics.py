@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from opsworkbench import diagnostics as dg
+from opsworkbench.diagnostics import overview as dg
 
 
 @pytest.fixture

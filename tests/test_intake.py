@@ -15,7 +15,7 @@ import pytest
 import opsworkbench as ow
 from opsworkbench import InputError, OpsWorkbenchError
 from opsworkbench import workspace as workspace_module
-from opsworkbench.readers import ROW, read_survey, read_table
+from opsworkbench.intake.readers import ROW, read_survey, read_table
 from tests.helpers import q, write_study
 
 

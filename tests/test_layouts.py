@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 import opsworkbench as ow
-from opsworkbench.readers import read_survey
-from opsworkbench.study import load_study
+from opsworkbench.intake.readers import read_survey
+from opsworkbench.intake.study import load_study
 
 EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
 

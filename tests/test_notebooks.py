@@ -6,9 +6,12 @@ import jupytext
 import nbformat
 import pytest
 
+from opsworkbench.config import NOTEBOOKS as PACKAGED
 from tests.helpers import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(
+    {p.resolve() for p in [*(ROOT / "notebooks").glob("*.ipynb"), *PACKAGED.glob("*.ipynb")]}
+)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

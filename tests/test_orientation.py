@@ -4,7 +4,7 @@ import pytest
 from sklearn.base import clone
 
 from opsworkbench import QUADRANTS, OrientationModel, load_corpus, score_texts
-from opsworkbench.orientation import COLUMNS, is_non_answer, train
+from opsworkbench.language.orientation import COLUMNS, is_non_answer, train
 
 
 def test_contract_one_row_per_text_in_range():

@@ -73,7 +73,7 @@ def test_hidden_groups_together_reach_the_minimum():
 
 def test_hidden_units_cannot_be_recovered_by_difference_from_shown_numbers():
     """Recover the hidden block from the profile's own numbers: total minus visible units."""
-    from opsworkbench import profiles
+    from opsworkbench.diagnostics import profiles
     from tests.test_profiles import scored_frame
 
     spec = []

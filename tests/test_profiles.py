@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from opsworkbench import profiles as pf
+from opsworkbench.diagnostics import profiles as pf
 
 QUAD_POS = {
     "customer_outcome": (0.8, 0.8),

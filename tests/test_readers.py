@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from opsworkbench import InputError
-from opsworkbench.readers import ROW, detect_layout, parse_timestamp, read_survey, read_table
+from opsworkbench.intake.readers import ROW, detect_layout, parse_timestamp, read_survey, read_table
 
 
 def test_utf8_bom_is_removed_from_first_header(tmp_path):

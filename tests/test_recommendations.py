@@ -1,6 +1,6 @@
 import pandas as pd
 
-from opsworkbench import recommendations as rc
+from opsworkbench.diagnostics import recommendations as rc
 
 
 def test_next_steps_name_what_they_are_about():

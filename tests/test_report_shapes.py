@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import opsworkbench as ow
+from opsworkbench.config import NOTEBOOKS
 from tests.helpers import write_study
 
 WORK = [
@@ -145,7 +146,7 @@ def build_shape(root: Path, shape: str) -> tuple[Path, str]:
     return workspace, org_id
 
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.py"
+NOTEBOOK = NOTEBOOKS / "report.py"
 
 
 def run_report_cells(workspace: Path, org_id: str, wave_id: str = "") -> str:
@@ -156,7 +157,7 @@ def run_report_cells(workspace: Path, org_id: str, wave_id: str = "") -> str:
     import altair as alt
     import jupytext
 
-    from opsworkbench import presentation
+    from opsworkbench.present import html as presentation
 
     shown: list[str] = []
     namespace: dict = {}
@@ -176,7 +177,6 @@ def run_report_cells(workspace: Path, org_id: str, wave_id: str = "") -> str:
         for cell in cells:
             if "parameters" in cell.metadata.get("tags", []):
                 namespace.update(workspace=str(workspace), org_id=org_id, wave_id=wave_id)
-                namespace.update(sample_data="")
                 continue
             if "portfolio" in cell.metadata.get("tags", []):
                 continue
@@ -192,7 +192,7 @@ def run_report_cells(workspace: Path, org_id: str, wave_id: str = "") -> str:
             shown.append("")
     finally:
         presentation.show, ow.cross_validate = original, evaluate
-    from opsworkbench import portfolio
+    from opsworkbench.report import portfolio
 
     portfolio.portfolio_row(namespace["ctx"], namespace["found"])
     return "\n".join(shown)

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 import opsworkbench as ow
-from opsworkbench.reports import render_all, report_targets
+from opsworkbench.report.render import render_all, report_targets
 from tests.helpers import write_study
 
 pytestmark = pytest.mark.slow
@@ -147,7 +147,7 @@ def test_report_title_names_the_organisation(sample_report):
 def test_kernel_warnings_never_reach_the_page():
     import nbformat
 
-    from opsworkbench.reports import export_html
+    from opsworkbench.report.render import export_html
 
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [
@@ -161,14 +161,15 @@ def test_kernel_warnings_never_reach_the_page():
 
 
 def test_portfolio_lists_only_the_rendering_workspace(all_reports, sample_workspace, tmp_path):
-    from opsworkbench.portfolio import write_portfolio
+    from opsworkbench.report.portfolio import write_portfolio
+    from opsworkbench.report.render import organisations
 
     stray = all_reports / "other_client" / "w1"
     stray.mkdir(parents=True)
     summary = json.loads((all_reports / "civic_it" / "2026-05" / "summary.json").read_text())
     (stray / "summary.json").write_text(json.dumps({**summary, "org_id": "other_client"}))
     try:
-        page = write_portfolio(all_reports, ow.reports.organisations(sample_workspace)).read_text()
+        page = write_portfolio(all_reports, organisations(sample_workspace)).read_text()
         assert "other_client" not in page and "civic_it" in page
     finally:
         import shutil

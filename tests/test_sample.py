@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from opsworkbench.readers import read_survey, read_table
-from opsworkbench.sample import write_sample
-from opsworkbench.study import find_studies, load_study
+from opsworkbench.intake.readers import read_survey, read_table
+from opsworkbench.intake.study import find_studies, load_study
+from opsworkbench.sample.generator import write_sample
 from tests.helpers import SAMPLE
 
 STUDIES = [load_study(p) for p in find_studies(SAMPLE)]

@@ -4,8 +4,8 @@ import pytest
 
 import opsworkbench as ow
 from opsworkbench import InputError
-from opsworkbench import study as study_module
-from opsworkbench.study import find_studies, load_study
+from opsworkbench.intake import study as study_module
+from opsworkbench.intake.study import find_studies, load_study
 from tests.helpers import SAMPLE, write_study
 
 

@@ -8,8 +8,8 @@ import pytest
 import opsworkbench as ow
 from opsworkbench import InputError
 from opsworkbench import workspace as ws
-from opsworkbench.readers import read_yaml_list
-from opsworkbench.study import load_study
+from opsworkbench.intake.readers import read_yaml_list
+from opsworkbench.intake.study import load_study
 from tests.helpers import write_study
 
 CAPABILITIES = textwrap.dedent("""\
@@ -123,7 +123,7 @@ def test_moderate_aliases_still_work():
 
 
 def test_size_limit(monkeypatch):
-    from opsworkbench import yamlio
+    from opsworkbench.intake import yamlio
 
     monkeypatch.setattr(yamlio, "MAX_YAML_BYTES", 100)
     with pytest.raises(InputError, match=r"capabilities.yml: is .* MB; YAML files are limited"):

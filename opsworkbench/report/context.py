@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
-from opsworkbench.codebook import Codebook, load_codebook
-from opsworkbench.diagnostics import CORE_QUESTIONS, score_metrics, score_responses
+from opsworkbench.diagnostics.overview import CORE_QUESTIONS, score_metrics, score_responses
 from opsworkbench.errors import OpsWorkbenchError
+from opsworkbench.language.codebook import Codebook, load_codebook
 
 # How the core questions read when a study does not give their wording.
 DEFAULT_WORDING = {"work": "What is your work?", "success": "What does success look like?"}
@@ -66,26 +66,19 @@ def load_context(
     workspace: str | Path | None,
     org_id: str,
     wave_id: str = "",
-    *,
-    sample_data: str | Path | None = None,
 ) -> ReportContext:
     """Validate report parameters and load one organisation's data.
 
     Parameters
     ----------
     workspace : path
-        The DuckDB workspace. If it does not exist and ``sample_data`` is given, the samples
-        are ingested first, so a bare notebook run works on a fresh checkout.
+        The DuckDB workspace (see :func:`opsworkbench.config.workspace_path`).
     org_id : str
         Organisation to report on.
     wave_id : str
         Survey wave; empty means the latest.
     """
     path = ws.workspace_path(workspace)
-    if not path.exists() and sample_data:
-        from opsworkbench.ingest import ingest
-
-        ingest(sample_data, path)
     con = ws.connect(path, read_only=True)
     try:
         org = con.execute("SELECT * FROM organisations WHERE org_id = ?", [org_id]).df()

@@ -6,10 +6,10 @@ import re
 
 import pandas as pd
 
-from opsworkbench.codebook import Codebook
-from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
+from opsworkbench.language.codebook import Codebook
+from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
+from opsworkbench.language.themes import find_themes
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
-from opsworkbench.themes import find_themes
 
 CORE_QUESTIONS = ["work", "success"]
 # The theme note of a core question the survey did not ask.

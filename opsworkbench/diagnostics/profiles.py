@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from opsworkbench.diagnostics import hidden_units, stage_weights
-from opsworkbench.orientation import QUADRANTS, UNCLASSIFIED
+from opsworkbench.diagnostics.overview import hidden_units, stage_weights
+from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED
 
 BOOTSTRAP = 1000
 # Most resampled values held in memory at once (8 MB of indices), however many answers.
@@ -96,7 +96,7 @@ def orientation_profile(
     """Per unit (and the whole organisation) and question: quadrant shares and the index.
 
     A row is shown only when at least ``min_size`` people gave a classified answer behind it;
-    ``hidden`` units (default :func:`opsworkbench.diagnostics.hidden_units`) are left out
+    ``hidden`` units (default :func:`opsworkbench.diagnostics.overview.hidden_units`) are left out
     entirely, and so is the unit row of an organisation with one unit. ``respondents`` in the
     result counts those people.
     """
@@ -198,7 +198,7 @@ def say_measure_value_reward(
 def hybrid_mode(units: pd.DataFrame, *, focused_share: float = 0.5) -> dict:
     """Is the organisation focused, a deliberate hybrid, or an unfocused mix?
 
-    ``units`` is :func:`opsworkbench.diagnostics.unit_positions` (with ``share``: the share of a
+    ``units`` is :func:`opsworkbench.diagnostics.overview.unit_positions` (with ``share``: the share of a
     unit's answers in its most common quadrant). A unit is *focused* when at least
     ``focused_share`` of its answers fall in one quadrant. Its *mode* is customer-outcome when
     that quadrant is ``customer_outcome``, and processing otherwise.
@@ -253,7 +253,7 @@ def wave_change(
     """Change in the customer-outcome index per unit between two waves, with a 95 % interval.
 
     A unit is shown only if enough people stand behind its numbers in both waves: each wave's
-    :func:`opsworkbench.diagnostics.hidden_units`, where units missing from the other wave
+    :func:`opsworkbench.diagnostics.overview.hidden_units`, where units missing from the other wave
     count as hidden, so nothing left out can be worked out from the organisation's change.
     """
     in_before, in_after = set(before_respondents["unit"]), set(after_respondents["unit"])

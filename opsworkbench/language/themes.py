@@ -11,7 +11,7 @@ from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from opsworkbench.orientation import is_non_answer, normalise
+from opsworkbench.language.orientation import is_non_answer, normalise
 
 # Words that frame an answer rather than say what it is about.
 FRAMING_WORDS = {

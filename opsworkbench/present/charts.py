@@ -1,7 +1,7 @@
 """Altair chart builders: tidy frame in, chart out (never displayed or saved here).
 
 A builder returns ``None`` when there is nothing to draw, so a notebook cell shows nothing
-and the report's text (from :mod:`opsworkbench.presentation`) says why.
+and the report's text (from :mod:`opsworkbench.present.html`) says why.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from opsworkbench.orientation import QUADRANTS
+from opsworkbench.language.orientation import QUADRANTS
 
 QUADRANT_LABELS = {
     "factory_floor": "Factory floor",

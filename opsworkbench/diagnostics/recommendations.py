@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from opsworkbench.charts import QUADRANT_LABELS
+from opsworkbench.present.charts import QUADRANT_LABELS
 
 # A say/reward difference of this many index points is material.
 MATERIAL_GAP = 15.0

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from opsworkbench.lexicon import (
+from opsworkbench.language.lexicon import (
     _FOCUS,
     _RESULT,
     COLUMNS,

@@ -7,9 +7,9 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from opsworkbench.diagnostics import hidden_units
-from opsworkbench.orientation import UNCLASSIFIED, normalise
-from opsworkbench.profiles import outcome_probability
+from opsworkbench.diagnostics.overview import hidden_units
+from opsworkbench.diagnostics.profiles import outcome_probability
+from opsworkbench.language.orientation import UNCLASSIFIED, normalise
 
 OUTPUT_QUADRANTS = {"factory_floor", "customer_activity"}
 OUTCOME_QUADRANTS = {"customer_outcome", "business_result"}
@@ -172,7 +172,7 @@ def capability_chain(
     """Each capability, left to right, with the customer-outcome index of three sources.
 
     people: classified answers of respondents in the capability's shown units (``hidden``
-    units, default :func:`opsworkbench.diagnostics.hidden_units`, are left out; blank when
+    units, default :func:`opsworkbench.diagnostics.overview.hidden_units`, are left out; blank when
     fewer than ``min_size`` people remain); metrics and key results: those attached to the
     capability.
     """

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from opsworkbench import alignment, diagnostics, profiles, recommendations
-from opsworkbench.context import ReportContext, load_context
-from opsworkbench.orientation import score_texts
-from opsworkbench.validation import ALL_RESPONDENTS
+from opsworkbench.diagnostics import alignment, profiles, recommendations
+from opsworkbench.diagnostics import overview as diagnostics
+from opsworkbench.intake.validation import ALL_RESPONDENTS
+from opsworkbench.language.orientation import score_texts
+from opsworkbench.report.context import ReportContext, load_context
 
 
 @dataclass

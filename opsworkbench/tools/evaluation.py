@@ -11,8 +11,14 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from opsworkbench.errors import InputError
-from opsworkbench.orientation import AXES, QUADRANTS, OrientationModel, load_corpus, quadrant_of
-from opsworkbench.readers import read_table
+from opsworkbench.intake.readers import read_table
+from opsworkbench.language.orientation import (
+    AXES,
+    QUADRANTS,
+    OrientationModel,
+    load_corpus,
+    quadrant_of,
+)
 
 # Spellings accepted in labelled files, per axis, mapped to our vocabulary.
 LABELS = {
@@ -143,7 +149,7 @@ def evaluate_file(
     model: OrientationModel | None = None,
 ) -> dict:
     """Evaluate the engine on any labelled CSV/XLSX; rows without a label on an axis are skipped for it."""
-    from opsworkbench.orientation import default_model
+    from opsworkbench.language.orientation import default_model
 
     if not (focus_column or result_column):
         raise InputError(

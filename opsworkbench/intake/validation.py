@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from opsworkbench.errors import InputError
+from opsworkbench.intake.readers import ROW, normalise_header, parse_timestamp
+from opsworkbench.intake.study import Survey
 from opsworkbench.privacy import pseudonymise, scrub_pii
-from opsworkbench.readers import ROW, normalise_header, parse_timestamp
-from opsworkbench.study import Survey
 
 LIKERT = {
     "strongly disagree": 1,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from opsworkbench.charts import QUADRANT_LABELS
-from opsworkbench.presentation import number, pct
+from opsworkbench.present.charts import QUADRANT_LABELS
+from opsworkbench.present.html import number, pct
 from opsworkbench.privacy import escape
 
 SUMMARY_MIME = "application/vnd.opsworkbench.summary+json"

@@ -12,9 +12,9 @@ import pandas as pd
 
 from opsworkbench import workspace as ws
 from opsworkbench.errors import InputError
-from opsworkbench.readers import read_survey, read_table, read_yaml_list
-from opsworkbench.study import Study, Survey, find_studies, load_study
-from opsworkbench.validation import (
+from opsworkbench.intake.readers import read_survey, read_table, read_yaml_list
+from opsworkbench.intake.study import Study, Survey, find_studies, load_study
+from opsworkbench.intake.validation import (
     Prepared,
     prepare_capabilities,
     prepare_metrics,

@@ -19,12 +19,9 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from tqdm import tqdm
 
 from opsworkbench import workspace as ws
-from opsworkbench.portfolio import SUMMARY_MIME, write_portfolio
-from opsworkbench.study import check_ids
-
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-DEFAULT_REPORTS = Path("reports")
+from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
+from opsworkbench.intake.study import check_ids
+from opsworkbench.report.portfolio import SUMMARY_MIME, write_portfolio
 
 
 class DropStderr(Preprocessor):
@@ -82,7 +79,7 @@ def render_report(
     *,
     workspace: str | Path | None = None,
     out_dir: str | Path = DEFAULT_REPORTS,
-    notebook: Path = NOTEBOOK,
+    notebook: Path = REPORT_NOTEBOOK,
 ) -> Path:
     """Execute the report notebook for one organisation and wave.
 
@@ -118,7 +115,6 @@ def render_report(
                     "workspace": str(workspace),
                     "org_id": org_id,
                     "wave_id": wave_id,
-                    "sample_data": "",
                 },
             )
         except Exception:

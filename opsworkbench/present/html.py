@@ -6,10 +6,10 @@ import datetime as dt
 
 import pandas as pd
 
-from opsworkbench.charts import QUADRANT_LABELS
-from opsworkbench.diagnostics import NOT_ASKED
+from opsworkbench.diagnostics.overview import NOT_ASKED
+from opsworkbench.diagnostics.recommendations import MATERIAL_GAP, people_reason, plural
+from opsworkbench.present.charts import QUADRANT_LABELS
 from opsworkbench.privacy import escape
-from opsworkbench.recommendations import MATERIAL_GAP, people_reason, plural
 
 QUADRANT_MEANING = {
     "factory_floor": "internal outputs (tasks, volumes, speed)",

@@ -25,7 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from opsworkbench.errors import InputError
-from opsworkbench.readers import ROW, decode
+from opsworkbench.intake.readers import ROW, decode
 
 MAX_YAML_BYTES = 5 * 1024 * 1024  # a study or an inventory is a few kilobytes
 MAX_DEPTH = 50  # levels of nesting; a study uses about six
@@ -50,7 +50,7 @@ def decode_yaml(data: bytes, source) -> tuple[str, str]:
 
     UTF-32/UTF-16 are recognised by their byte-order mark or, without one, by the zero bytes
     around the first character (as the YAML specification does); anything else is decoded
-    like a CSV export (:func:`opsworkbench.readers.decode`).
+    like a CSV export (:func:`opsworkbench.intake.readers.decode`).
     """
     encoding = None
     for bom, name in _BOMS:
@@ -358,7 +358,7 @@ def describe(value: Any) -> str:
 
 def records_frame(doc: YamlDocument, key: str) -> pd.DataFrame:
     """The records of a YAML inventory as a frame of text, like a CSV read by
-    :func:`opsworkbench.readers.read_table`: one row per item, one column per field, a list of
+    :func:`opsworkbench.intake.readers.read_table`: one row per item, one column per field, a list of
     values joined with ``;``, and ``_row`` the item's number in the list.
 
     The records are the list at the top of the file, under ``key``, or under the only key of

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from opsworkbench.sample_content import (
+from opsworkbench.sample.content import (
     ASIDES,
     LIKERT,
     NON_ANSWERS,

@@ -20,8 +20,8 @@ from pydantic import (
 )
 
 from opsworkbench.errors import InputError
-from opsworkbench.readers import LAYOUTS
-from opsworkbench.yamlio import MAX_YAML_BYTES, YamlDocument, describe, load_yaml
+from opsworkbench.intake.readers import LAYOUTS
+from opsworkbench.intake.yamlio import MAX_YAML_BYTES, YamlDocument, describe, load_yaml
 
 FORMATS = ("auto", *LAYOUTS)  # the survey tools readers.py knows
 

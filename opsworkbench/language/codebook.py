@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from opsworkbench.errors import OpsWorkbenchError
-from opsworkbench.orientation import QUADRANTS, OrientationModel, default_model, train
+from opsworkbench.language.orientation import QUADRANTS, OrientationModel, default_model, train
 
 ACTIONS = ("rename", "merge", "text", "term")
 # A theme found in a new wave is the codebook's theme when their key terms overlap this much.

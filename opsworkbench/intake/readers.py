@@ -586,6 +586,8 @@ def read_yaml_list(data: bytes, source, key: str = "capabilities") -> pd.DataFra
     Raises InputError (naming the file, item and line) for text that is not YAML, files
     over the YAML size limits, and items that are not records of fields.
     """
-    from opsworkbench import yamlio  # imported here: yamlio reads text with this module's decode
+    from opsworkbench.intake import (
+        yamlio,  # imported here: yamlio reads text with this module's decode
+    )
 
     return yamlio.records_frame(yamlio.load_yaml(data, source, numbers_as_text=True), key)

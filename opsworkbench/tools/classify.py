@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from opsworkbench.errors import InputError
-from opsworkbench.orientation import COLUMNS, OrientationModel, default_model
-from opsworkbench.readers import decode, sniff_delimiter
+from opsworkbench.intake.readers import decode, sniff_delimiter
+from opsworkbench.language.orientation import COLUMNS, OrientationModel, default_model
 
 SNIFF_BYTES = 1 << 20
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet limit, header included

@@ -1,0 +1,1 @@
+"""The analyses: pure functions of an organisation's frames (no I/O, no HTML)."""

@@ -1,0 +1,1 @@
+"""Reading survey exports and inventories, validating every row, loading them into the workspace."""

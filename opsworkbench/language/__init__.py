@@ -1,0 +1,1 @@
+"""Reading language: the orientation model, its lexicon, themes, the analyst's codebook and scoring."""

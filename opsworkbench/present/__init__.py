@@ -1,0 +1,1 @@
+"""Turning findings into charts and HTML fragments."""

@@ -1,0 +1,1 @@
+"""The seeded sample organisations: generator and its content."""

@@ -1,0 +1,1 @@
+"""Command-line tools beside the report: classify any file, evaluate the engine."""
