@@ -24,6 +24,7 @@ _EXPORTS = {
     "OpsWorkbenchError": "opsworkbench.errors",
     "ReportContext": "opsworkbench.report.context",
     "load_context": "opsworkbench.report.context",
+    "load_previous": "opsworkbench.report.context",
     "render_all": "opsworkbench.report.render",
     "render_report": "opsworkbench.report.render",
     "use_offline_charts": "opsworkbench.present.charts",

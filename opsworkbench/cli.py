@@ -56,6 +56,31 @@ def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
         raise click.exceptions.Exit(2)
 
 
+@cli.command()
+@click.option("--org", "org_id", help="Only this organisation [default: every one].")
+@WORKSPACE_OPTION
+def score(org_id: str | None, workspace: Path | None) -> None:
+    """Score texts not yet scored by this model, and store the model's evaluation.
+
+    Ingest and codebook changes score what they add; reports run this before rendering. Run it
+    by hand after upgrading opsworkbench, so notebooks read fresh scores.
+    """
+    from opsworkbench import workspace as ws
+    from opsworkbench.intake.score import refresh
+
+    con = ws.connect(workspace)
+    try:
+        if org_id and ws.organisation(con, org_id) is None:
+            raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
+        for done in refresh(org_ids=[org_id] if org_id else None, con=con):
+            click.echo(
+                f"{done.org_id}: {done.texts} distinct texts; scored {done.scored} now, "
+                f"{done.corrected} with codebook corrections; {done.removed} old scores removed"
+            )
+    finally:
+        con.close()
+
+
 def _report(targets, *, workspace, out, jobs) -> None:
     from opsworkbench.report.render import render_all
 
@@ -229,11 +254,11 @@ def codebook() -> None:
 
 def _codebook_add(org_id, action, target, value, note, workspace) -> None:
     from opsworkbench import workspace as ws
-    from opsworkbench.language.codebook import add_entry
+    from opsworkbench.intake.score import add_entry
 
     con = ws.connect(workspace)
     try:
-        if not con.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone():
+        if ws.organisation(con, org_id) is None:
             raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
         version = add_entry(con, org_id, action, target, value, note)
     finally:
@@ -251,7 +276,7 @@ NOTE = click.option("--note", default="", help="Why (shown in the report's metho
 def codebook_show(org_id, workspace) -> None:
     """List every codebook entry."""
     from opsworkbench import workspace as ws
-    from opsworkbench.language.codebook import load_codebook
+    from opsworkbench.intake.score import load_codebook
 
     con = ws.connect(workspace, read_only=True)
     try:

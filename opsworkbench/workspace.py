@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import secrets
@@ -55,6 +57,12 @@ ALTER TABLE sources ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS settings_sha256 VARCHAR;
 CREATE TABLE IF NOT EXISTS quarantine (
     org_id VARCHAR, source_file VARCHAR, row_number INTEGER, reason VARCHAR, raw VARCHAR);
+CREATE TABLE IF NOT EXISTS scores (
+    org_id VARCHAR, fingerprint VARCHAR, text_key VARCHAR, focus DOUBLE, result DOUBLE,
+    quadrant VARCHAR, confidence DOUBLE, cues VARCHAR,
+    PRIMARY KEY (org_id, fingerprint, text_key));
+CREATE TABLE IF NOT EXISTS model_evaluations (
+    fingerprint VARCHAR PRIMARY KEY, computed_at TIMESTAMP, summary VARCHAR);
 """
 
 # Columns of each table that ingest fills from frames (in table order).
@@ -193,6 +201,163 @@ def transaction(con: duckdb.DuckDBPyConnection):
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+# --- reading an organisation ---
+
+
+def organisation(con: duckdb.DuckDBPyConnection, org_id: str) -> dict | None:
+    """One organisation's row (name, sector, privacy thresholds), or None."""
+    found = con.execute("SELECT * FROM organisations WHERE org_id = ?", [org_id]).df()
+    return found.iloc[0].to_dict() if len(found) else None
+
+
+def organisation_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT org_id FROM organisations ORDER BY 1").fetchall()]
+
+
+def wave_ids(con: duckdb.DuckDBPyConnection, org_id: str) -> list[str]:
+    """An organisation's waves, oldest first."""
+    sql = "SELECT wave_id FROM waves WHERE org_id = ? ORDER BY fielded_on, wave_id"
+    return [r[0] for r in con.execute(sql, [org_id]).fetchall()]
+
+
+def report_waves(con: duckdb.DuckDBPyConnection, org_id: str | None = None) -> list[tuple]:
+    """(org, wave) of every wave, or of one organisation's, in report order."""
+    sql, params = "SELECT org_id, wave_id FROM waves", []
+    if org_id:
+        sql, params = sql + " WHERE org_id = ?", [org_id]
+    return con.execute(sql + " ORDER BY org_id, fielded_on, wave_id", params).fetchall()
+
+
+# --- the codebook: one row per analyst decision ---
+
+
+def codebook_entries(
+    con: duckdb.DuckDBPyConnection, org_id: str, version: int | None = None
+) -> pd.DataFrame:
+    """The organisation's codebook entries up to ``version`` (default: all), oldest first."""
+    sql = "SELECT version, created_at, action, target, value, note FROM codebook WHERE org_id = ?"
+    params: list = [org_id]
+    if version is not None:
+        sql += " AND version <= ?"
+        params.append(version)
+    return con.execute(sql + " ORDER BY version", params).df()
+
+
+def add_codebook_entry(
+    con: duckdb.DuckDBPyConnection, org_id: str, action: str, target: str, value: str, note: str
+) -> int:
+    """Append one decision as the next codebook version; returns the version."""
+    version = con.execute(
+        "SELECT coalesce(max(version), 0) + 1 FROM codebook WHERE org_id = ?", [org_id]
+    ).fetchone()[0]
+    con.execute(
+        "INSERT INTO codebook VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [org_id, version, dt.datetime.now(), action, target, value, note],
+    )
+    return int(version)
+
+
+# --- scores, stored once per distinct text and model ---
+
+SCORED_QUESTIONS = ("work", "success")
+
+
+def texts_to_score(con: duckdb.DuckDBPyConnection, org_id: str) -> pd.DataFrame:
+    """Every text of the organisation that is scored, with where it comes from (``kind``):
+    answers to the core questions asked as written text, metrics, key results."""
+    return con.execute(
+        """
+        SELECT DISTINCT 'answer' AS kind, r.text FROM responses r
+        LEFT JOIN questions q USING (org_id, wave_id, question)
+        WHERE r.org_id = ? AND r.question IN ? AND coalesce(q.free_text, TRUE)
+        UNION ALL
+        SELECT DISTINCT 'metric', coalesce(name, '') || '. ' || coalesce(description, '')
+        FROM metrics WHERE org_id = ?
+        UNION ALL
+        SELECT DISTINCT 'key_result', key_result FROM okrs WHERE org_id = ?
+        """,
+        [org_id, list(SCORED_QUESTIONS), org_id, org_id],
+    ).df()
+
+
+def stored_score_keys(con: duckdb.DuckDBPyConnection, org_id: str, fingerprint: str) -> set[str]:
+    sql = "SELECT text_key FROM scores WHERE org_id = ? AND fingerprint = ?"
+    return {r[0] for r in con.execute(sql, [org_id, fingerprint]).fetchall()}
+
+
+def store_scores(
+    con: duckdb.DuckDBPyConnection, org_id: str, fingerprint: str, scores: pd.DataFrame
+) -> int:
+    """Add scores (``text_key`` and the score columns) under ``fingerprint``; returns rows."""
+    if scores.empty:
+        return 0
+    frame = scores.assign(org_id=org_id, fingerprint=fingerprint)
+    con.register("_scores", frame)
+    try:
+        con.execute(
+            "INSERT OR REPLACE INTO scores SELECT org_id, fingerprint, text_key, focus, result, "
+            "quadrant, confidence, cues FROM _scores"
+        )
+    finally:
+        con.unregister("_scores")
+    return len(frame)
+
+
+def drop_scores(
+    con: duckdb.DuckDBPyConnection, org_id: str, keep: list[str], keys: set[str] | None = None
+) -> int:
+    """Remove the organisation's scores of other fingerprints than ``keep`` (and, with ``keys``,
+    also those of ``keep`` whose text is gone); returns rows removed."""
+    before = con.execute("SELECT count(*) FROM scores WHERE org_id = ?", [org_id]).fetchone()[0]
+    con.execute("DELETE FROM scores WHERE org_id = ? AND fingerprint NOT IN ?", [org_id, keep])
+    if keys is not None:
+        con.register("_keys", pd.DataFrame({"text_key": sorted(keys)}, dtype=str))
+        try:
+            con.execute(
+                "DELETE FROM scores WHERE org_id = ? AND text_key NOT IN (SELECT text_key FROM _keys)",
+                [org_id],
+            )
+        finally:
+            con.unregister("_keys")
+    after = con.execute("SELECT count(*) FROM scores WHERE org_id = ?", [org_id]).fetchone()[0]
+    return int(before - after)
+
+
+def read_scores(
+    con: duckdb.DuckDBPyConnection, org_id: str, fingerprint: str, corrected: str | None = None
+) -> pd.DataFrame:
+    """The organisation's scores: the model's, with the codebook's corrections (stored under
+    ``corrected``) in place of the texts they touch."""
+    return con.execute(
+        """
+        SELECT b.text_key,
+               coalesce(c.focus, b.focus) AS focus, coalesce(c.result, b.result) AS result,
+               coalesce(c.quadrant, b.quadrant) AS quadrant,
+               coalesce(c.confidence, b.confidence) AS confidence,
+               coalesce(c.cues, b.cues) AS cues
+        FROM scores b LEFT JOIN scores c
+          ON c.org_id = b.org_id AND c.text_key = b.text_key AND c.fingerprint = ?
+        WHERE b.org_id = ? AND b.fingerprint = ?
+        """,
+        [corrected or "", org_id, fingerprint],
+    ).df()
+
+
+def model_evaluation(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict | None:
+    """The stored cross-validation summary of a model, or None."""
+    row = con.execute(
+        "SELECT summary FROM model_evaluations WHERE fingerprint = ?", [fingerprint]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def store_model_evaluation(con: duckdb.DuckDBPyConnection, fingerprint: str, summary: dict) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO model_evaluations VALUES (?, ?, ?)",
+        [fingerprint, dt.datetime.now(), json.dumps(summary, sort_keys=True)],
+    )
 
 
 def table(

@@ -3,7 +3,7 @@ import pytest
 from opsworkbench import OpsWorkbenchError, load_context
 from opsworkbench import workspace as ws
 from opsworkbench.diagnostics.overview import theme_summary
-from opsworkbench.language.codebook import add_entry, load_codebook
+from opsworkbench.intake.score import add_entry, load_codebook
 
 
 @pytest.fixture

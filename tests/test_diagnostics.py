@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from opsworkbench.diagnostics import overview as dg
+from opsworkbench.language.scoring import score_metrics, score_responses
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def fixture():
             "text": work + success,
         }
     )
-    return respondents, dg.score_responses(respondents, responses)
+    return respondents, score_responses(respondents, responses)
 
 
 def test_headline_counts_and_dominant(fixture):
@@ -69,7 +70,7 @@ def test_metric_stages_weight_incentives():
             "incentive_weight": [0.9, 0.1],
         }
     )
-    stages = dg.metric_stages(dg.score_metrics(metrics)).set_index(["stage", "quadrant"])
+    stages = dg.metric_stages(score_metrics(metrics)).set_index(["stage", "quadrant"])
     assert stages.loc[("measured", "customer_outcome"), "share"] == 0.5
     assert stages.loc[("reported", "customer_outcome"), "share"] == 0.0
     assert stages.loc[("incentivised", "factory_floor"), "share"] == pytest.approx(0.9)
@@ -107,7 +108,7 @@ def test_headline_needs_enough_people_with_a_classified_answer():
             "text": texts,
         }
     )
-    head = dg.headline(respondents, dg.score_responses(respondents, responses), 5)
+    head = dg.headline(respondents, score_responses(respondents, responses), 5)
     assert head["respondents"] == 6 and head["scored"] == 2
     assert head["suppressed"] and "shares" not in head
 
@@ -127,7 +128,7 @@ def test_unit_with_mostly_non_answers_is_hidden_with_its_complement(fixture):
             "text": ["n/a"] * 10,
         }
     )
-    scored = pd.concat([scored, dg.score_responses(respondents, responses)], ignore_index=True)
+    scored = pd.concat([scored, score_responses(respondents, responses)], ignore_index=True)
     units = dg.unit_positions(respondents, scored, 5).set_index("unit")
     assert units.loc["Care", "suppressed"] and pd.isna(units.loc["Care", "focus"])
     # Care and Tiny together (6 people) need no further cover, so Claims is shown

@@ -1,6 +1,7 @@
 import pandas as pd
 
 from opsworkbench.diagnostics import recommendations as rc
+from opsworkbench.diagnostics.profiles import OutcomeIndex
 
 
 def test_next_steps_name_what_they_are_about():
@@ -83,7 +84,7 @@ def test_executive_summary_has_three_to_five_findings_with_evidence():
     findings = rc.executive_summary(
         "Acme",
         headline,
-        (20.0, 15.0, 25.0),
+        OutcomeIndex(20.0, 15.0, 25.0, 40),
         lenses,
         perverse,
         krs,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
-from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
+from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise
 from opsworkbench.language.themes import find_themes
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
 
@@ -17,32 +18,12 @@ NOT_ASKED = "this survey did not ask it"
 STAGES = ["measured", "reported", "incentivised"]
 
 
-def score_responses(
-    respondents: pd.DataFrame, responses: pd.DataFrame, codebook: Codebook | None = None
-) -> pd.DataFrame:
-    """Core-question answers joined to their respondent's unit and scored on both axes.
+class ThemeSummary(NamedTuple):
+    """One question's themes, their representative quotes, and a note on why there are none."""
 
-    With a codebook, its corrections retrain the model and its text overrides win.
-    """
-    core = responses[responses["question"].isin(CORE_QUESTIONS)].reset_index(drop=True)
-    core = core.merge(
-        respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
-    )
-    return pd.concat([core, _score(core["text"], codebook)], axis=1)
-
-
-def score_metrics(metrics: pd.DataFrame, codebook: Codebook | None = None) -> pd.DataFrame:
-    """Metrics scored on name and description together."""
-    text = metrics["name"].fillna("") + ". " + metrics["description"].fillna("")
-    return pd.concat(
-        [metrics.reset_index(drop=True), _score(text.reset_index(drop=True), codebook)], axis=1
-    )
-
-
-def _score(texts: pd.Series, codebook: Codebook | None) -> pd.DataFrame:
-    if codebook is None:
-        return score_texts(texts)
-    return codebook.apply_to_scores(texts, score_texts(texts, codebook.model()))
+    table: pd.DataFrame
+    quotes: pd.DataFrame
+    why: str
 
 
 def theme_summary(
@@ -53,14 +34,13 @@ def theme_summary(
     min_quote_size: int,
     codebook: Codebook | None = None,
     quotes_per_theme: int = 3,
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+) -> ThemeSummary:
     """Themes in one question's answers with their mean position and representative quotes.
 
     Themes need at least ``min_size`` answers. Quotes are shown only for themes of at least
     ``min_quote_size`` answers and only from units with at least ``min_quote_size``
     respondents, so no quote can be traced to a small group.
 
-    Returns (themes, quotes, note).
     """
     answers = scored[scored["question"] == question].reset_index(drop=True)
     found = find_themes(answers["text"], min_theme_size=min_size)
@@ -69,7 +49,9 @@ def theme_summary(
         table, assignment = codebook.apply_to_themes(table, assignment)
     no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
     if table.empty:
-        return table.assign(focus=None, result=None, quadrant=None), no_quotes, found.note
+        return ThemeSummary(
+            table.assign(focus=None, result=None, quadrant=None), no_quotes, found.note
+        )
     answers = answers.assign(theme=assignment.to_numpy())
     stats = (
         answers[answers["quadrant"] != UNCLASSIFIED]
@@ -111,7 +93,7 @@ def theme_summary(
                     "cues": row["cues"],
                 }
             )
-    return table, pd.DataFrame(quotes, columns=no_quotes.columns), found.note
+    return ThemeSummary(table, pd.DataFrame(quotes, columns=no_quotes.columns), found.note)
 
 
 def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:

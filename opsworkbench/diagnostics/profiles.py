@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -57,20 +59,29 @@ def bootstrap_means(values, reps: int, rng: np.random.Generator) -> np.ndarray:
     return sums / n
 
 
+class OutcomeIndex(NamedTuple):
+    """A customer-outcome index (0–100), its 95 % interval and how many people it rests on."""
+
+    value: float
+    low: float
+    high: float
+    people: int
+
+
 def outcome_index(
     scored: pd.DataFrame, *, by_respondent: bool = True, seed: int = 0, reps: int = BOOTSTRAP
-) -> tuple[float, float, float, int]:
+) -> OutcomeIndex:
     """Customer-outcome index (0–100) with a 95 % bootstrap interval.
 
     The index is the mean probability that an answer is about customer outcomes, so 100 means
     every answer is external and outcome-focused and 0 means none is. Respondents (not answers)
     are resampled, because one person's two answers are not independent.
 
-    Returns (index, low, high, n) where n counts respondents (or texts).
+    ``people`` counts respondents (or texts).
     """
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
     if classified.empty:
-        return (np.nan, np.nan, np.nan, 0)
+        return OutcomeIndex(np.nan, np.nan, np.nan, 0)
     p = outcome_probability(classified)
     groups = (
         classified["respondent_id"]
@@ -80,7 +91,9 @@ def outcome_index(
     per = p.groupby(groups.to_numpy()).mean().to_numpy()
     boots = bootstrap_means(per, reps, np.random.default_rng(seed))
     low, high = np.percentile(boots, [2.5, 97.5])
-    return (round(100 * per.mean(), 1), round(100 * low, 1), round(100 * high, 1), len(per))
+    return OutcomeIndex(
+        round(100 * per.mean(), 1), round(100 * low, 1), round(100 * high, 1), len(per)
+    )
 
 
 PROFILE_COLUMNS = ["unit", "question", "respondents", "index", "low", "high", *QUADRANTS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from opsworkbench.diagnostics.profiles import OutcomeIndex
 from opsworkbench.present.charts import QUADRANT_LABELS
 
 # A say/reward difference of this many index points is material.
@@ -209,7 +210,7 @@ def next_steps(
 def executive_summary(
     name: str,
     headline: dict,
-    index: tuple,
+    index: OutcomeIndex,
     lenses: pd.DataFrame,
     perverse: pd.DataFrame,
     krs: pd.DataFrame,
@@ -245,8 +246,8 @@ def executive_summary(
         findings.append(
             (
                 f"{name} talks mostly in {dominant} terms ({headline['shares'][headline['dominant']]:.0%} of "
-                f"answers). Its customer-outcome index is {index[0]:.0f} out of 100 (95% interval "
-                f"{index[1]:.0f}–{index[2]:.0f}).",
+                f"answers). Its customer-outcome index is {index.value:.0f} out of 100 (95% interval "
+                f"{index.low:.0f}–{index.high:.0f}).",
                 "#headline-orientation",
             )
         )

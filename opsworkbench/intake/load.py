@@ -13,6 +13,7 @@ import pandas as pd
 from opsworkbench import workspace as ws
 from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import read_survey, read_table, read_yaml_list
+from opsworkbench.intake.score import refresh_org
 from opsworkbench.intake.study import Study, Survey, find_studies, load_study
 from opsworkbench.intake.validation import (
     Prepared,
@@ -231,7 +232,7 @@ def ingest_study(study: Study, con) -> list[FileResult]:
             )
         used[where] = what
     try:
-        return [
+        results = [
             _ingest_source(con, study, kind=kind, key=key, name=name, survey=survey)
             for kind, key, name, survey in sources
         ]
@@ -239,7 +240,11 @@ def ingest_study(study: Study, con) -> list[FileResult]:
         # an organisation none of whose files loaded is not listed as if it had data
         if not con.execute("SELECT 1 FROM sources WHERE org_id = ?", [study.org_id]).fetchone():
             con.execute("DELETE FROM organisations WHERE org_id = ?", [study.org_id])
+        else:
+            refresh_org(con, study.org_id)  # what did load is scored
         raise
+    refresh_org(con, study.org_id)  # each new text is scored once, here, and stored
+    return results
 
 
 def ingest(data: str | Path, workspace: str | Path | None = None) -> list[FileResult]:

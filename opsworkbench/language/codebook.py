@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -47,6 +46,12 @@ class Codebook:
             columns=["version", "created_at", "action", "target", "value", "note"]
         )
     )
+
+    @classmethod
+    def from_entries(cls, org_id: str, entries: pd.DataFrame) -> Codebook:
+        """The codebook made of stored entries (version, created_at, action, target, value, note)."""
+        version = int(entries["version"].max()) if len(entries) else 0
+        return cls(org_id, version, entries.reset_index(drop=True))
 
     def _latest(self, action: str) -> dict[str, str]:
         rows = self.entries[self.entries["action"] == action]
@@ -137,19 +142,8 @@ def _trained(rows: tuple[tuple[str, str, str], ...]) -> OrientationModel:
     return train(pd.DataFrame(rows, columns=["text", "focus", "result"]))
 
 
-def load_codebook(con, org_id: str, version: int | None = None) -> Codebook:
-    """The organisation's codebook as of ``version`` (default: the latest)."""
-    sql = "SELECT version, created_at, action, target, value, note FROM codebook WHERE org_id = ?"
-    params: list = [org_id]
-    if version is not None:
-        sql += " AND version <= ?"
-        params.append(version)
-    entries = con.execute(sql + " ORDER BY version", params).df()
-    return Codebook(org_id, int(entries["version"].max()) if len(entries) else 0, entries)
-
-
-def add_entry(con, org_id: str, action: str, target: str, value: str, note: str = "") -> int:
-    """Record one analyst decision as a new codebook version; returns the version number.
+def check_entry(action: str, target: str, value: str) -> tuple[str, str]:
+    """One analyst decision made ready to store: ``(target, value)``, normalised, or an error.
 
     ``rename``: target = theme key (or ``terms`` shown in the report), value = label.
     ``merge``: target = theme keys joined by ``||``, value = label.
@@ -170,11 +164,4 @@ def add_entry(con, org_id: str, action: str, target: str, value: str, note: str 
         target = normalise_text(target)
     if not target or not str(value).strip():
         raise OpsWorkbenchError("codebook entries need a target and a value")
-    version = con.execute(
-        "SELECT coalesce(max(version), 0) + 1 FROM codebook WHERE org_id = ?", [org_id]
-    ).fetchone()[0]
-    con.execute(
-        "INSERT INTO codebook VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [org_id, version, dt.datetime.now(), action, target, str(value).strip(), note],
-    )
-    return int(version)
+    return target, str(value).strip()

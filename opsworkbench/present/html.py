@@ -565,7 +565,13 @@ def next_steps(steps: pd.DataFrame, head: dict | None = None, ctx=None) -> str:
     return f"<div class='ow-steps'>{cards}</div>"
 
 
-def model_evaluation(cv: dict) -> str:
+def model_evaluation(cv: dict | None) -> str:
+    """The model's stored cross-validation summary (stored when reports are rendered)."""
+    if cv is None:
+        return note(
+            "The model's cross-validation is stored when reports are rendered "
+            "(`opsworkbench report`, or `opsworkbench score`)."
+        )
     return (
         f"<p>Model evaluation (stratified {cv['folds']}-fold cross-validation on {cv['n']} labelled statements): "
         f"focus macro-F1 {cv['focus']['macro_f1']:.2f}, result macro-F1 {cv['result']['macro_f1']:.2f}, "

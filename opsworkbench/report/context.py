@@ -1,65 +1,27 @@
-"""Everything one organisation's report needs, loaded from the workspace in one place."""
+"""Everything one organisation's report needs, read from the workspace in one place.
+
+It only reads: texts were scored when they were ingested (see :mod:`opsworkbench.intake.score`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
-from opsworkbench.diagnostics.overview import CORE_QUESTIONS, score_metrics, score_responses
+from opsworkbench.diagnostics.frames import CORE_QUESTIONS, ReportContext
 from opsworkbench.errors import OpsWorkbenchError
-from opsworkbench.language.codebook import Codebook, load_codebook
+from opsworkbench.language.codebook import Codebook
+from opsworkbench.language.scoring import (
+    attach,
+    codebook_fingerprint,
+    metric_texts,
+    model_fingerprint,
+)
 
-# How the core questions read when a study does not give their wording.
-DEFAULT_WORDING = {"work": "What is your work?", "success": "What does success look like?"}
-QUESTION_COLUMNS = ["question", "source_column", "wording", "free_text", "note"]
-
-
-@dataclass
-class ReportContext:
-    """One organisation and wave, its tables (only its own rows) and its privacy thresholds."""
-
-    org_id: str
-    name: str
-    sector: str
-    wave_id: str
-    waves: list[str]
-    min_size: int
-    min_quote_size: int
-    respondents: pd.DataFrame
-    responses: pd.DataFrame
-    scored: pd.DataFrame
-    metrics: pd.DataFrame
-    okrs: pd.DataFrame
-    capabilities: pd.DataFrame
-    sources: pd.DataFrame
-    quarantine: pd.DataFrame
-    codebook: Codebook
-    questions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUESTION_COLUMNS))
-
-    def wording(self, question: str) -> str:
-        """The question as it was asked (the study's or the export's wording, else the default)."""
-        row = self.questions[self.questions["question"] == question]
-        text = row["wording"].iloc[0] if len(row) else None
-        if text is None or pd.isna(text) or not str(text).strip():
-            return DEFAULT_WORDING.get(question, question)
-        return str(text).strip()
-
-    @property
-    def core_questions(self) -> list[str]:
-        """Core questions this wave asked whose answers are written text (and so are scored)."""
-        q = self.questions
-        scored = set(q.loc[q["free_text"].fillna(True).astype(bool), "question"])
-        return [c for c in CORE_QUESTIONS if c in scored]
-
-    @property
-    def unscored(self) -> pd.DataFrame:
-        """Mapped core questions not scored because their answers look like codes or numbers."""
-        q = self.questions
-        return q[q["question"].isin(CORE_QUESTIONS) & ~q["free_text"].fillna(True).astype(bool)]
+QUESTION_COLUMNS = ReportContext.QUESTION_COLUMNS
 
 
 def load_context(
@@ -81,18 +43,11 @@ def load_context(
     path = ws.workspace_path(workspace)
     con = ws.connect(path, read_only=True)
     try:
-        org = con.execute("SELECT * FROM organisations WHERE org_id = ?", [org_id]).df()
-        if org.empty:
-            known = [
-                r[0] for r in con.execute("SELECT org_id FROM organisations ORDER BY 1").fetchall()
-            ]
+        org = ws.organisation(con, org_id)
+        if org is None:
+            known = ws.organisation_ids(con)
             raise OpsWorkbenchError(f"organisation '{org_id}' is not in {path}; known: {known}")
-        waves = [
-            r[0]
-            for r in con.execute(
-                "SELECT wave_id FROM waves WHERE org_id = ? ORDER BY fielded_on, wave_id", [org_id]
-            ).fetchall()
-        ]
+        waves = ws.wave_ids(con, org_id)
         if not waves:
             raise OpsWorkbenchError(f"organisation '{org_id}' has no survey waves in {path}")
         wave_id = str(wave_id or waves[-1])
@@ -103,23 +58,38 @@ def load_context(
         questions = _questions(con, org_id, wave_id, responses)
         not_text = set(questions.loc[~questions["free_text"].astype(bool), "question"])
         metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
-        row = org.iloc[0]
-        codebook = load_codebook(con, org_id)
+        okrs = ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True)
+        codebook = Codebook.from_entries(org_id, ws.codebook_entries(con, org_id))
+        fingerprint = model_fingerprint()
+        scores = ws.read_scores(con, org_id, fingerprint, codebook_fingerprint(codebook))
+        core = responses[
+            responses["question"].isin(CORE_QUESTIONS) & ~responses["question"].isin(not_text)
+        ].reset_index(drop=True)
+        core = core.merge(
+            respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
+        )
+        try:
+            scored = attach(core, core["text"], scores)
+            scored_metrics = attach(metrics, metric_texts(metrics), scores)
+            key_results = attach(okrs, okrs["key_result"], scores)
+        except LookupError as exc:
+            raise OpsWorkbenchError(
+                f"{path}: {exc} for '{org_id}' with this version of the model — run "
+                f"`opsworkbench score --workspace {path}` (reports do it before rendering)"
+            ) from None
         return ReportContext(
             org_id=org_id,
-            name=str(row["name"]),
-            sector=str(row["sector"]),
+            name=str(org["name"]),
+            sector=str(org["sector"]),
             wave_id=wave_id,
             waves=waves,
-            min_size=int(row["min_group_size"]),
-            min_quote_size=int(row["min_quote_group_size"]),
+            min_size=int(org["min_group_size"]),
+            min_quote_size=int(org["min_quote_group_size"]),
             respondents=respondents,
             responses=responses,
-            scored=score_responses(
-                respondents, responses[~responses["question"].isin(not_text)], codebook
-            ),
-            metrics=score_metrics(metrics, codebook),
-            okrs=ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True),
+            scored=scored,
+            metrics=scored_metrics,
+            okrs=key_results,
             capabilities=ws.table(con, "capabilities", org_id)
             .sort_values("stage_order")
             .reset_index(drop=True),
@@ -127,9 +97,18 @@ def load_context(
             quarantine=ws.table(con, "quarantine", org_id),
             codebook=codebook,
             questions=questions,
+            model_evaluation=ws.model_evaluation(con, fingerprint),
         )
     finally:
         con.close()
+
+
+def load_previous(workspace: str | Path | None, ctx: ReportContext) -> ReportContext | None:
+    """The organisation's wave before ``ctx``'s, or None when ``ctx`` is its first."""
+    position = ctx.waves.index(ctx.wave_id)
+    if position == 0:
+        return None
+    return load_context(workspace, ctx.org_id, ctx.waves[position - 1])
 
 
 def _questions(con, org_id: str, wave_id: str, responses: pd.DataFrame) -> pd.DataFrame:

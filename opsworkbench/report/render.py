@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from opsworkbench import workspace as ws
 from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
+from opsworkbench.intake.score import refresh as refresh_scores
 from opsworkbench.intake.study import check_ids
 from opsworkbench.report.portfolio import SUMMARY_MIME, write_portfolio
 
@@ -80,6 +81,7 @@ def render_report(
     workspace: str | Path | None = None,
     out_dir: str | Path = DEFAULT_REPORTS,
     notebook: Path = REPORT_NOTEBOOK,
+    refresh: bool = True,
 ) -> Path:
     """Execute the report notebook for one organisation and wave.
 
@@ -88,6 +90,9 @@ def render_report(
     failed run leaves the previous report untouched and its executed notebook in
     ``<out_dir>/<org_id>/failed-<wave_id>.ipynb``.
 
+    With ``refresh`` (the default), texts not yet scored by this model are scored and stored
+    first, with the model's evaluation; :func:`render_all` does that once for all its reports.
+
     Returns
     -------
     Path
@@ -95,6 +100,8 @@ def render_report(
     """
     check_ids(org_id, wave_id)  # ids become folder names: refuse any that escape out_dir
     workspace = ws.workspace_path(workspace).resolve()
+    if refresh:
+        refresh_scores(workspace, [org_id])
     org_dir = Path(out_dir).resolve() / org_id
     org_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{wave_id}-", dir=org_dir))
@@ -161,7 +168,7 @@ def _render_one(args: tuple) -> RenderResult:
             os.environ[name] = str(threads)
     start = time.perf_counter()
     try:
-        path = render_report(org_id, wave_id, workspace=workspace, out_dir=out_dir)
+        path = render_report(org_id, wave_id, workspace=workspace, out_dir=out_dir, refresh=False)
         return RenderResult(org_id, wave_id, True, time.perf_counter() - start, path)
     except Exception as exc:  # one failing organisation must not stop the others
         message = str(exc).strip().splitlines()
@@ -178,7 +185,7 @@ def organisations(workspace: str | Path | None = None) -> set[str]:
     """The organisation ids a workspace holds."""
     con = ws.connect(workspace, read_only=True)
     try:
-        return {r[0] for r in con.execute("SELECT org_id FROM organisations").fetchall()}
+        return set(ws.organisation_ids(con))
     finally:
         con.close()
 
@@ -189,17 +196,10 @@ def report_targets(
     """(org, wave) pairs to render: every wave of every organisation unless narrowed."""
     con = ws.connect(workspace, read_only=True)
     try:
-        sql = "SELECT org_id, wave_id FROM waves"
-        params = []
-        if org_id:
-            sql += " WHERE org_id = ?"
-            params.append(org_id)
-        pairs = con.execute(sql + " ORDER BY org_id, fielded_on, wave_id", params).fetchall()
+        pairs = ws.report_waves(con, org_id)
     finally:
         con.close()
-    if wave_id:
-        pairs = [p for p in pairs if p[1] == wave_id]
-    return pairs
+    return [p for p in pairs if not wave_id or p[1] == wave_id]
 
 
 def render_all(
@@ -212,6 +212,8 @@ def render_all(
 ) -> list[RenderResult]:
     """Render many reports, ``jobs`` at a time, with a progress bar; never stops on a failure."""
     workspace = str(ws.workspace_path(workspace).resolve())
+    # one writer scores what is new before the readers start (a changed model: everything)
+    refresh_scores(workspace, sorted({org for org, _ in targets}) or None)
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
     tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in targets]
     results = []

@@ -125,6 +125,18 @@ def cross_validate(
     }
 
 
+def summary(report: dict) -> dict:
+    """A cross-validation report as plain JSON values (the confusion matrix as nested dicts),
+    the form the workspace stores and reports read."""
+    out = dict(report)
+    confusion = out.get("confusion")
+    if isinstance(confusion, pd.DataFrame):
+        out["confusion"] = {
+            r: {c: int(v) for c, v in row.items()} for r, row in confusion.iterrows()
+        }
+    return out
+
+
 def _parse_labels(values: pd.Series, axis: str, column: str, source) -> pd.Series:
     norm = values.astype(str).str.strip().str.lower()
     mapped = norm.map(LABELS[axis])

@@ -25,7 +25,7 @@ from opsworkbench.present import html as pres
 from opsworkbench.report import portfolio
 
 ctx = ow.load_context(workspace, org_id, wave_id)
-found = ow.analyse(ctx, workspace)
+found = ow.analyse(ctx, previous=ow.load_previous(workspace, ctx))
 charts.use_offline_charts()
 pres.show(pres.title(ctx) + pres.warnings(ctx))
 
@@ -151,14 +151,14 @@ pres.show(pres.hybrid_text(found.hybrid, found.headline, ctx.min_size))
 
 # %%
 pres.show(pres.theme_heading(ctx, "work"))
-charts.quadrant_map(found.themes["work"][0], label="label", size="size", size_title="Answers")
+charts.quadrant_map(found.themes["work"].table, label="label", size="size", size_title="Answers")
 
 # %%
 pres.show(pres.themes(*found.themes["work"], ctx.min_quote_size))
 
 # %%
 pres.show(pres.theme_heading(ctx, "success"))
-charts.quadrant_map(found.themes["success"][0], label="label", size="size", size_title="Answers")
+charts.quadrant_map(found.themes["success"].table, label="label", size="size", size_title="Answers")
 
 # %%
 pres.show(pres.themes(*found.themes["success"], ctx.min_quote_size))
@@ -203,7 +203,8 @@ pres.show(pres.next_steps(found.next_steps, found.headline, ctx))
 
 # %%
 pres.show(
-    pres.method(ctx, corpus_size=len(ow.load_corpus())) + pres.model_evaluation(ow.cross_validate())
+    pres.method(ctx, corpus_size=len(ow.load_corpus()))
+    + pres.model_evaluation(ctx.model_evaluation)
 )
 
 # %% [markdown]
