@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from opsworkbench.config import SAMPLE_DATA as SAMPLE
+from opsworkbench import config
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
 
 WORKSPACE_OPTION = click.option(
@@ -28,11 +28,20 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @WORKSPACE_OPTION
 def ingest(paths: tuple[Path, ...], workspace: Path | None) -> None:
-    """Load study folders (or study.yml files) into the workspace [default: data/sample]."""
+    """Load study folders (or study.yml files) into the workspace [default: a checkout's data/sample]."""
     from opsworkbench.intake.load import ingest as run
     from opsworkbench.intake.study import find_studies
 
-    studies = [study for path in paths or (SAMPLE,) for study in find_studies(path)]
+    if not paths:
+        samples = config.bundled_samples()
+        if samples is None:
+            raise click.UsageError(
+                "name the study folders or study.yml files to load (this install bundles no "
+                "samples: `opsworkbench sample` writes them, `opsworkbench demo` loads and "
+                "renders them)"
+            )
+        paths = (samples,)
+    studies = [study for path in paths for study in find_studies(path)]
     failed = []
     for study in studies:  # one study's bad input does not stop the others
         try:
@@ -147,13 +156,16 @@ def report(org_id, wave_id, all_orgs, jobs, out, workspace) -> None:
 
 @cli.command()
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=SAMPLE, show_default=True
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the studies [default: data/sample in a source checkout, else ./sample]",
 )
-def sample(out: Path) -> None:
+def sample(out: Path | None) -> None:
     """Regenerate the seeded sample organisations."""
     from opsworkbench.sample.generator import write_sample
 
-    for path in write_sample(out):
+    for path in write_sample(out or config.sample_out()):
         click.echo(f"wrote {path.parent}")
 
 
@@ -161,11 +173,25 @@ def sample(out: Path) -> None:
 @click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1))
 @WORKSPACE_OPTION
 def demo(jobs: int, workspace: Path | None) -> None:
-    """Ingest the bundled samples and render every sample report."""
+    """Ingest the sample organisations and render every sample report.
+
+    A source checkout has them in data/sample; an install writes them once into a `sample`
+    folder beside the workspace (workspace/sample by default) and reuses them after that.
+    """
     from opsworkbench.report.render import report_targets
 
+    samples = config.bundled_samples()
+    if samples is None:
+        samples = config.workspace_path(workspace).parent / config.SAMPLE_FOLDER
+        if any(samples.glob("*/study.yml")):
+            click.echo(f"using the sample studies in {samples}")
+        else:
+            from opsworkbench.sample.generator import write_sample
+
+            write_sample(samples)
+            click.echo(f"this install bundles no samples: wrote the sample studies to {samples}")
     ctx = click.get_current_context()
-    ctx.invoke(ingest, paths=(SAMPLE,), workspace=workspace)
+    ctx.invoke(ingest, paths=(samples,), workspace=workspace)
     _report(report_targets(workspace), workspace=workspace, out=Path("reports"), jobs=jobs)
 
 

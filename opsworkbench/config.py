@@ -6,8 +6,11 @@ import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-# The bundled sample studies of a checkout (a wheel has the generator, `opsworkbench sample`).
+# A source checkout bundles the sample studies in data/sample; an installed package has only
+# their generator (`opsworkbench sample`) and writes them to a `sample` folder of the user's.
+CHECKOUT = (PACKAGE.parent / "pyproject.toml").is_file()
 SAMPLE_DATA = PACKAGE.parent / "data" / "sample"
+SAMPLE_FOLDER = "sample"
 WORKSPACE_ENV = "OPSWORKBENCH_WORKSPACE"
 DEFAULT_WORKSPACE = Path("workspace") / "opsworkbench.duckdb"
 DEFAULT_REPORTS = Path("reports")
@@ -30,3 +33,13 @@ def workspace_path(path: str | Path | None = None) -> Path:
         if (folder / DEFAULT_WORKSPACE).exists():
             return folder / DEFAULT_WORKSPACE if folder != here else DEFAULT_WORKSPACE
     return DEFAULT_WORKSPACE
+
+
+def bundled_samples() -> Path | None:
+    """The checkout's ``data/sample`` studies, or None (an install, or a checkout without them)."""
+    return SAMPLE_DATA if CHECKOUT and any(SAMPLE_DATA.glob("*/study.yml")) else None
+
+
+def sample_out() -> Path:
+    """Where ``opsworkbench sample`` writes by default: a checkout's ``data/sample``, else ``./sample``."""
+    return SAMPLE_DATA if CHECKOUT else Path(SAMPLE_FOLDER)

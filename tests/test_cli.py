@@ -266,3 +266,38 @@ def test_ingest_loads_the_good_studies_and_names_the_bad_ones(tmp_path, tiny_csv
     assert "1 of 2 studies not loaded" in proc.stderr and str(bad) in proc.stderr
     orgs = q(tmp_path / "w.duckdb", "SELECT org_id FROM organisations").org_id.tolist()
     assert orgs == ["good_org"]
+
+
+SAMPLE_ORGS = ["civic_it", "harbour_mutual", "northstar_cards", "riverside_health"]
+
+
+def test_an_install_asks_ingest_for_paths_and_writes_samples_to_the_current_folder(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("opsworkbench.config.CHECKOUT", False)  # no data/sample to fall back on
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["ingest", "--workspace", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2 and "`opsworkbench sample` writes them" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
+    result = CliRunner().invoke(cli, ["sample"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.parent.name for p in tmp_path.glob("sample/*/study.yml")) == SAMPLE_ORGS
+
+
+def test_demo_in_an_install_writes_the_samples_beside_the_workspace_once(tmp_path, monkeypatch):
+    monkeypatch.setattr("opsworkbench.config.CHECKOUT", False)
+    monkeypatch.chdir(tmp_path)
+    rendered = []
+    monkeypatch.setattr("opsworkbench.cli._report", lambda targets, **_: rendered.append(targets))
+    ws = tmp_path / "ws" / "w.duckdb"
+    samples = ws.parent / "sample"
+    first = CliRunner().invoke(cli, ["demo", "--workspace", str(ws)])
+    assert first.exit_code == 0, first.output
+    assert f"this install bundles no samples: wrote the sample studies to {samples}" in first.output
+    assert sorted(p.parent.name for p in samples.glob("*/study.yml")) == SAMPLE_ORGS
+    assert sorted({org for org, _ in rendered[0]}) == SAMPLE_ORGS
+    written = {p: p.stat().st_mtime_ns for p in samples.rglob("*") if p.is_file()}
+    again = CliRunner().invoke(cli, ["demo", "--workspace", str(ws)])
+    assert again.exit_code == 0, again.output
+    assert f"using the sample studies in {samples}" in again.output
+    assert written == {p: p.stat().st_mtime_ns for p in samples.rglob("*") if p.is_file()}

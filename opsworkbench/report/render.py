@@ -14,9 +14,12 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from tqdm import tqdm
+from traitlets import default
 
 from opsworkbench import workspace as ws
 from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
@@ -34,6 +37,20 @@ class DropStderr(Preprocessor):
                 o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
             ]
         return cell, resources
+
+
+class ThisPythonKernel(AsyncKernelManager):
+    """Run the report kernel on the Python that runs opsworkbench (``sys.executable``).
+
+    Jupyter would otherwise start whichever ``python3`` kernel is registered first on
+    ``$JUPYTER_PATH``, in ``~/.local/share/jupyter`` or system-wide, which may be another
+    environment with another opsworkbench (or none). With no kernel folders to search, the
+    ``python3`` kernel is ipykernel's own, launched as ``sys.executable -m ipykernel_launcher``.
+    """
+
+    @default("kernel_spec_manager")
+    def _only_this_python(self) -> KernelSpecManager:
+        return KernelSpecManager(data_dir=self.data_dir, kernel_dirs=[])
 
 
 def export_html(notebook: nbformat.NotebookNode, title: str = "") -> str:
@@ -113,6 +130,7 @@ def render_report(
                 str(notebook),
                 str(executed),
                 kernel_name="python3",
+                kernel_manager_class=ThisPythonKernel,
                 progress_bar=False,
                 cwd=str(notebook.parent),
                 report_mode=True,
