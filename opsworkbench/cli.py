@@ -74,20 +74,15 @@ def score(org_id: str | None, workspace: Path | None) -> None:
     Ingest and codebook changes score what they add; reports run this before rendering. Run it
     by hand after upgrading opsworkbench, so notebooks read fresh scores.
     """
-    from opsworkbench import workspace as ws
-    from opsworkbench.intake.score import refresh
+    from opsworkbench.report.render import organisations, prepare
 
-    con = ws.connect(workspace)
-    try:
-        if org_id and ws.organisation(con, org_id) is None:
-            raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
-        for done in refresh(org_ids=[org_id] if org_id else None, con=con):
-            click.echo(
-                f"{done.org_id}: {done.texts} distinct texts; scored {done.scored} now, "
-                f"{done.corrected} with codebook corrections; {done.removed} old scores removed"
-            )
-    finally:
-        con.close()
+    if org_id and org_id not in organisations(workspace):
+        raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
+    for done in prepare(workspace, [org_id] if org_id else None):
+        click.echo(
+            f"{done.org_id}: {done.texts} distinct texts; scored {done.scored} now, "
+            f"{done.corrected} with codebook corrections; {done.removed} old scores removed"
+        )
 
 
 def _report(targets, *, workspace, out, jobs) -> None:

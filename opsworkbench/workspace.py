@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS scores (
     org_id VARCHAR, fingerprint VARCHAR, text_key VARCHAR, focus DOUBLE, result DOUBLE,
     quadrant VARCHAR, confidence DOUBLE, cues VARCHAR,
     PRIMARY KEY (org_id, fingerprint, text_key));
+CREATE TABLE IF NOT EXISTS themes (
+    org_id VARCHAR, wave_id VARCHAR, question VARCHAR, themes_key VARCHAR, found VARCHAR,
+    PRIMARY KEY (org_id, wave_id, question, themes_key));
 CREATE TABLE IF NOT EXISTS model_evaluations (
     fingerprint VARCHAR PRIMARY KEY, computed_at TIMESTAMP, summary VARCHAR);
 """
@@ -343,6 +346,35 @@ def read_scores(
         """,
         [corrected or "", org_id, fingerprint],
     ).df()
+
+
+def stored_themes(con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str) -> dict[str, str]:
+    """A wave's stored themes as {themes key: themes as JSON} (none in an older workspace)."""
+    try:
+        rows = con.execute(
+            "SELECT themes_key, found FROM themes WHERE org_id = ? AND wave_id = ?",
+            [org_id, wave_id],
+        ).fetchall()
+    except duckdb.CatalogException:  # a workspace written before themes were stored
+        return {}
+    return dict(rows)
+
+
+def store_theme(
+    con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str, question: str, key: str, found: str
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO themes VALUES (?, ?, ?, ?, ?)",
+        [org_id, wave_id, question, key, found],
+    )
+
+
+def drop_themes(con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str, keep: list[str]) -> None:
+    """Remove a wave's stored themes other than ``keep`` (answers changed since)."""
+    con.execute(
+        "DELETE FROM themes WHERE org_id = ? AND wave_id = ? AND themes_key NOT IN ?",
+        [org_id, wave_id, keep or [""]],
+    )
 
 
 def model_evaluation(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict | None:

@@ -176,6 +176,7 @@ class Analysis:
                 min_size=ctx.min_size,
                 min_quote_size=ctx.min_quote_size,
                 codebook=ctx.codebook,
+                stored=ctx.stored_themes,
             )
         return _no_themes(ctx, question)
 

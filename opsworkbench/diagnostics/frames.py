@@ -52,6 +52,8 @@ class ReportContext:
     )
     # the model's cross-validation summary, stored once per model (None until it is computed)
     model_evaluation: dict | None = None
+    # themes found when the wave was prepared, as {themes key: JSON} (see ``theme_summary``)
+    stored_themes: dict[str, str] = field(default_factory=dict)
 
     def wording(self, question: str) -> str:
         """The question as it was asked (the study's or the export's wording, else the default)."""

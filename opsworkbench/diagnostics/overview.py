@@ -9,7 +9,7 @@ import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
 from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise
-from opsworkbench.language.themes import find_themes
+from opsworkbench.language.themes import Themes, find_themes, themes_key
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
 
 CORE_QUESTIONS = ["work", "success"]
@@ -34,6 +34,7 @@ def theme_summary(
     min_quote_size: int,
     codebook: Codebook | None = None,
     quotes_per_theme: int = 3,
+    stored: dict[str, str] | None = None,
 ) -> ThemeSummary:
     """Themes in one question's answers with their mean position and representative quotes.
 
@@ -43,7 +44,11 @@ def theme_summary(
 
     """
     answers = scored[scored["question"] == question].reset_index(drop=True)
-    found = find_themes(answers["text"], min_theme_size=min_size)
+    key = themes_key(answers["text"], min_theme_size=min_size) if stored else None
+    if key in (stored or {}):  # found before, for exactly these answers
+        found = Themes.from_json(stored[key], answers.index)
+    else:
+        found = find_themes(answers["text"], min_theme_size=min_size)
     table, assignment = found.table, found.assignment
     if codebook is not None:
         table, assignment = codebook.apply_to_themes(table, assignment)
@@ -69,16 +74,18 @@ def theme_summary(
     unit_sizes = scored.groupby("unit")["respondent_id"].nunique()
     quotable_units = set(unit_sizes[unit_sizes >= min_quote_size].index)
     quotes = []
+    # quotable answers: from a large enough unit, of a readable length
+    candidates = answers[
+        answers["unit"].isin(quotable_units) & answers["text"].str.len().between(20, 220)
+    ]
+    candidates = candidates.assign(_norm=candidates["text"].map(normalise))
     for _, theme in table.iterrows():
         if theme["size"] < min_quote_size:
             continue
-        pool = answers[(answers["theme"] == theme["theme"]) & answers["unit"].isin(quotable_units)]
+        pool = candidates[candidates["theme"] == theme["theme"]]
         core = [t.strip() for t in theme["terms"].split(",")[:3]]
         pattern = "|".join(re.escape(c) for c in core)
-        pool = pool[
-            pool["text"].map(normalise).str.contains(pattern)
-            & pool["text"].str.len().between(20, 220)
-        ]
+        pool = pool[pool["_norm"].str.contains(pattern)]
         # Prefer confident, typical-length answers; ties broken by text for determinism.
         pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
         pool = pool.sort_values(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -86,6 +89,24 @@ class Themes:
     assignment: pd.Series
     note: str = ""
 
+    def to_json(self) -> str:
+        """The themes as JSON, to store them (see :meth:`from_json`)."""
+        return json.dumps(
+            {
+                "table": self.table.to_dict(orient="records"),
+                "columns": list(self.table.columns),
+                "assignment": self.assignment.tolist(),
+                "note": self.note,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str, index: pd.Index) -> Themes:
+        """Stored themes for texts with this ``index`` (in the order they were found in)."""
+        found = json.loads(text)
+        table = pd.DataFrame(found["table"], columns=found["columns"])
+        return cls(table, pd.Series(found["assignment"], index=index, dtype=int), found["note"])
+
     @property
     def unassigned_share(self) -> float:
         answered = self.assignment[self.assignment != -2]
@@ -122,6 +143,16 @@ def _label(terms: list[str]) -> str:
     first = phrases[0] if phrases else terms[0]
     extra = next((t for t in terms if not set(t.split()) & set(first.split())), None)
     return f"{first} / {extra}" if extra else first
+
+
+def themes_key(texts: pd.Series, *, min_theme_size: int) -> str:
+    """What :func:`find_themes` depends on: the texts in order, the theme minimum and this code.
+    Themes stored under an equal key are the themes :func:`find_themes` would find."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{min_theme_size}\x1e".encode())
+    for text in pd.Series(texts).astype(str):
+        digest.update(text.encode() + b"\x1f")
+    return digest.hexdigest()[:32]
 
 
 def find_themes(

@@ -20,6 +20,7 @@ from opsworkbench.language.scoring import (
     metric_texts,
     model_fingerprint,
 )
+from opsworkbench.language.themes import find_themes, themes_key
 
 QUESTION_COLUMNS = ReportContext.QUESTION_COLUMNS
 
@@ -43,64 +44,70 @@ def load_context(
     path = ws.workspace_path(workspace)
     con = ws.connect(path, read_only=True)
     try:
-        org = ws.organisation(con, org_id)
-        if org is None:
-            known = ws.organisation_ids(con)
-            raise OpsWorkbenchError(f"organisation '{org_id}' is not in {path}; known: {known}")
-        waves = ws.wave_ids(con, org_id)
-        if not waves:
-            raise OpsWorkbenchError(f"organisation '{org_id}' has no survey waves in {path}")
-        wave_id = str(wave_id or waves[-1])
-        if wave_id not in waves:
-            raise OpsWorkbenchError(f"wave '{wave_id}' not found for '{org_id}'; waves are {waves}")
-        respondents = ws.table(con, "respondents", org_id, wave_id)
-        responses = ws.table(con, "responses", org_id, wave_id)
-        questions = _questions(con, org_id, wave_id, responses)
-        not_text = set(questions.loc[~questions["free_text"].astype(bool), "question"])
-        metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
-        okrs = ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True)
-        codebook = Codebook.from_entries(org_id, ws.codebook_entries(con, org_id))
-        fingerprint = model_fingerprint()
-        scores = ws.read_scores(con, org_id, fingerprint, codebook_fingerprint(codebook))
-        core = responses[
-            responses["question"].isin(CORE_QUESTIONS) & ~responses["question"].isin(not_text)
-        ].reset_index(drop=True)
-        core = core.merge(
-            respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
-        )
-        try:
-            scored = attach(core, core["text"], scores)
-            scored_metrics = attach(metrics, metric_texts(metrics), scores)
-            key_results = attach(okrs, okrs["key_result"], scores)
-        except LookupError as exc:
-            raise OpsWorkbenchError(
-                f"{path}: {exc} for '{org_id}' with this version of the model — run "
-                f"`opsworkbench score --workspace {path}` (reports do it before rendering)"
-            ) from None
-        return ReportContext(
-            org_id=org_id,
-            name=str(org["name"]),
-            sector=str(org["sector"]),
-            wave_id=wave_id,
-            waves=waves,
-            min_size=int(org["min_group_size"]),
-            min_quote_size=int(org["min_quote_group_size"]),
-            respondents=respondents,
-            responses=responses,
-            scored=scored,
-            metrics=scored_metrics,
-            okrs=key_results,
-            capabilities=ws.table(con, "capabilities", org_id)
-            .sort_values("stage_order")
-            .reset_index(drop=True),
-            sources=ws.table(con, "sources", org_id),
-            quarantine=ws.table(con, "quarantine", org_id),
-            codebook=codebook,
-            questions=questions,
-            model_evaluation=ws.model_evaluation(con, fingerprint),
-        )
+        return read_context(con, org_id, wave_id, where=path)
     finally:
         con.close()
+
+
+def read_context(con, org_id: str, wave_id: str = "", *, where: object = "the workspace"):
+    """:func:`load_context` from an open workspace connection."""
+    org = ws.organisation(con, org_id)
+    if org is None:
+        known = ws.organisation_ids(con)
+        raise OpsWorkbenchError(f"organisation '{org_id}' is not in {where}; known: {known}")
+    waves = ws.wave_ids(con, org_id)
+    if not waves:
+        raise OpsWorkbenchError(f"organisation '{org_id}' has no survey waves in {where}")
+    wave_id = str(wave_id or waves[-1])
+    if wave_id not in waves:
+        raise OpsWorkbenchError(f"wave '{wave_id}' not found for '{org_id}'; waves are {waves}")
+    respondents = ws.table(con, "respondents", org_id, wave_id)
+    responses = ws.table(con, "responses", org_id, wave_id)
+    questions = _questions(con, org_id, wave_id, responses)
+    not_text = set(questions.loc[~questions["free_text"].astype(bool), "question"])
+    metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
+    okrs = ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True)
+    codebook = Codebook.from_entries(org_id, ws.codebook_entries(con, org_id))
+    fingerprint = model_fingerprint()
+    scores = ws.read_scores(con, org_id, fingerprint, codebook_fingerprint(codebook))
+    core = responses[
+        responses["question"].isin(CORE_QUESTIONS) & ~responses["question"].isin(not_text)
+    ].reset_index(drop=True)
+    core = core.merge(
+        respondents[["wave_id", "respondent_id", "unit"]], on=["wave_id", "respondent_id"]
+    )
+    try:
+        scored = attach(core, core["text"], scores)
+        scored_metrics = attach(metrics, metric_texts(metrics), scores)
+        key_results = attach(okrs, okrs["key_result"], scores)
+    except LookupError as exc:
+        raise OpsWorkbenchError(
+            f"{where}: {exc} for '{org_id}' with this version of the model — run "
+            f"`opsworkbench score --workspace {where}` (reports do it before rendering)"
+        ) from None
+    return ReportContext(
+        org_id=org_id,
+        name=str(org["name"]),
+        sector=str(org["sector"]),
+        wave_id=wave_id,
+        waves=waves,
+        min_size=int(org["min_group_size"]),
+        min_quote_size=int(org["min_quote_group_size"]),
+        respondents=respondents,
+        responses=responses,
+        scored=scored,
+        metrics=scored_metrics,
+        okrs=key_results,
+        capabilities=ws.table(con, "capabilities", org_id)
+        .sort_values("stage_order")
+        .reset_index(drop=True),
+        sources=ws.table(con, "sources", org_id),
+        quarantine=ws.table(con, "quarantine", org_id),
+        codebook=codebook,
+        questions=questions,
+        model_evaluation=ws.model_evaluation(con, fingerprint),
+        stored_themes=ws.stored_themes(con, org_id, wave_id),
+    )
 
 
 def load_previous(workspace: str | Path | None, ctx: ReportContext) -> ReportContext | None:
@@ -139,3 +146,23 @@ def _questions(con, org_id: str, wave_id: str, responses: pd.DataFrame) -> pd.Da
         )
         .reset_index(drop=True)
     )
+
+
+def store_themes(con, org_id: str) -> int:
+    """Find and store the themes of each wave's core questions that are not stored yet (themes
+    depend only on the answers, so the report and the explorer read them instead of finding
+    them again). Returns how many were found now."""
+    found = 0
+    for wave_id in ws.wave_ids(con, org_id):
+        ctx = read_context(con, org_id, wave_id)
+        keep = []
+        for question in ctx.core_questions:
+            texts = ctx.scored.loc[ctx.scored["question"] == question, "text"]
+            key = themes_key(texts, min_theme_size=ctx.min_size)
+            keep.append(key)
+            if key not in ctx.stored_themes:
+                themes = find_themes(texts.reset_index(drop=True), min_theme_size=ctx.min_size)
+                ws.store_theme(con, org_id, wave_id, question, key, themes.to_json())
+                found += 1
+        ws.drop_themes(con, org_id, wave_id, keep)
+    return found

@@ -25,6 +25,7 @@ from opsworkbench import workspace as ws
 from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
 from opsworkbench.intake.score import refresh as refresh_scores
 from opsworkbench.intake.study import check_ids
+from opsworkbench.report.context import store_themes
 from opsworkbench.report.portfolio import SUMMARY_MIME, write_portfolio
 
 
@@ -118,7 +119,7 @@ def render_report(
     check_ids(org_id, wave_id)  # ids become folder names: refuse any that escape out_dir
     workspace = ws.workspace_path(workspace).resolve()
     if refresh:
-        refresh_scores(workspace, [org_id])
+        prepare(workspace, [org_id])
     org_dir = Path(out_dir).resolve() / org_id
     org_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{wave_id}-", dir=org_dir))
@@ -126,7 +127,7 @@ def render_report(
     try:
         executed = staging / "report.ipynb"
         try:
-            pm.execute_notebook(
+            notebook = pm.execute_notebook(
                 str(notebook),
                 str(executed),
                 kernel_name="python3",
@@ -134,6 +135,8 @@ def render_report(
                 progress_bar=False,
                 cwd=str(notebook.parent),
                 report_mode=True,
+                # written once at the end (or on failure), not twice per cell: a report has 30
+                request_save_on_cell_execute=False,
                 # the kernel's own log (e.g. its transport warning) is not for report readers
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 parameters={
@@ -146,7 +149,6 @@ def render_report(
             if executed.exists():
                 shutil.copy(executed, failed)
             raise
-        notebook = nbformat.read(executed, as_version=4)
         summary = _recorded_summary(notebook)
         title = f"{summary['name']} — {wave_id}" if summary else f"{org_id} — {wave_id}"
         (staging / "report.html").write_text(export_html(notebook, title), encoding="utf-8")
@@ -199,6 +201,21 @@ def _render_one(args: tuple) -> RenderResult:
         )
 
 
+def prepare(workspace: str | Path | None, org_ids: list[str] | None = None) -> list:
+    """Store what reports read and do not compute: scores of texts not yet scored by this model,
+    the model's evaluation, and each wave's themes. Only what is missing is computed; this is
+    the one writer, run before reports (the readers) start. Returns each organisation's
+    :class:`~opsworkbench.intake.score.ScoreRefresh`."""
+    con = ws.connect(workspace)
+    try:
+        done = refresh_scores(org_ids=org_ids or None, con=con)
+        for org_id in org_ids or ws.organisation_ids(con):
+            store_themes(con, org_id)
+        return done
+    finally:
+        con.close()
+
+
 def organisations(workspace: str | Path | None = None) -> set[str]:
     """The organisation ids a workspace holds."""
     con = ws.connect(workspace, read_only=True)
@@ -231,7 +248,7 @@ def render_all(
     """Render many reports, ``jobs`` at a time, with a progress bar; never stops on a failure."""
     workspace = str(ws.workspace_path(workspace).resolve())
     # one writer scores what is new before the readers start (a changed model: everything)
-    refresh_scores(workspace, sorted({org for org, _ in targets}) or None)
+    prepare(workspace, sorted({org for org, _ in targets}))
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
     tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in targets]
     results = []
