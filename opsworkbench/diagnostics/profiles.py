@@ -100,7 +100,10 @@ def outcome_index(
             bootstrap_means(per, reps, np.random.default_rng(seed)), [2.5, 97.5]
         )
     return OutcomeIndex(
-        round(100 * per.mean(), 1), round(100 * low, 1), round(100 * high, 1), len(per)
+        float(round(100 * per.mean(), 1)),
+        float(round(100 * low, 1)),
+        float(round(100 * high, 1)),
+        len(per),
     )
 
 
