@@ -13,7 +13,6 @@ import pandas as pd
 from opsworkbench import workspace as ws
 from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import read_survey, read_table, read_yaml_list
-from opsworkbench.intake.score import refresh_org
 from opsworkbench.intake.study import Study, Survey, find_studies, load_study
 from opsworkbench.intake.validation import (
     Prepared,
@@ -241,10 +240,17 @@ def ingest_study(study: Study, con) -> list[FileResult]:
         if not con.execute("SELECT 1 FROM sources WHERE org_id = ?", [study.org_id]).fetchone():
             con.execute("DELETE FROM organisations WHERE org_id = ?", [study.org_id])
         else:
-            refresh_org(con, study.org_id)  # what did load is scored
+            _score(con, study.org_id)  # what did load is scored
         raise
-    refresh_org(con, study.org_id)  # each new text is scored once, here, and stored
+    _score(con, study.org_id)  # each new text is scored once, here, and stored
     return results
+
+
+def _score(con, org_id: str) -> None:
+    # imported here: the model (scikit-learn) is needed only once rows have loaded
+    from opsworkbench.intake.score import refresh_org
+
+    refresh_org(con, org_id)
 
 
 def ingest(data: str | Path, workspace: str | Path | None = None) -> list[FileResult]:
