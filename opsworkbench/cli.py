@@ -9,6 +9,7 @@ import click
 
 from opsworkbench.config import SAMPLE_DATA as SAMPLE
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
+from opsworkbench.vocabulary import QUADRANTS
 
 WORKSPACE_OPTION = click.option(
     "--workspace",
@@ -296,9 +297,7 @@ def codebook_merge(org_id, themes, label, note, workspace) -> None:
 @click.option(
     "--quadrant",
     required=True,
-    type=click.Choice(
-        ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
-    ),
+    type=click.Choice(QUADRANTS),
 )
 @NOTE
 @WORKSPACE_OPTION

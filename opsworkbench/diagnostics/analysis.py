@@ -9,9 +9,9 @@ import pandas as pd
 
 from opsworkbench.diagnostics import alignment, profiles, recommendations
 from opsworkbench.diagnostics import overview as diagnostics
-from opsworkbench.intake.validation import ALL_RESPONDENTS
 from opsworkbench.language.orientation import score_texts
 from opsworkbench.report.context import ReportContext, load_context
+from opsworkbench.vocabulary import ALL_RESPONDENTS, CORE_QUESTIONS, NOT_ASKED
 
 
 @dataclass
@@ -52,7 +52,7 @@ def _no_themes(ctx: ReportContext, question: str) -> tuple[pd.DataFrame, pd.Data
     if question in set(ctx.unscored["question"]):
         why = "its answers look like codes or numbers, not written text, so they were not scored"
     else:
-        why = diagnostics.NOT_ASKED
+        why = NOT_ASKED
     return empty, quotes, why
 
 
@@ -77,7 +77,7 @@ def analyse(ctx: ReportContext, workspace: str | Path | None = None) -> Analysis
         )
         if q in asked
         else _no_themes(ctx, q)
-        for q in diagnostics.CORE_QUESTIONS
+        for q in CORE_QUESTIONS
     }
     opportunities = alignment.under_measured(themes["success"][0], metrics)
     perverse = alignment.perverse_incentives(metrics)

@@ -7,14 +7,10 @@ import re
 import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
-from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise, score_texts
+from opsworkbench.language.orientation import normalise, score_texts
 from opsworkbench.language.themes import find_themes
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
-
-CORE_QUESTIONS = ["work", "success"]
-# The theme note of a core question the survey did not ask.
-NOT_ASKED = "this survey did not ask it"
-STAGES = ["measured", "reported", "incentivised"]
+from opsworkbench.vocabulary import CORE_QUESTIONS, QUADRANTS, STAGES, UNCLASSIFIED
 
 
 def score_responses(

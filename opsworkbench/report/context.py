@@ -9,12 +9,11 @@ import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
-from opsworkbench.diagnostics.overview import CORE_QUESTIONS, score_metrics, score_responses
+from opsworkbench.diagnostics.overview import score_metrics, score_responses
 from opsworkbench.errors import OpsWorkbenchError
 from opsworkbench.language.codebook import Codebook, load_codebook
+from opsworkbench.vocabulary import CORE_QUESTIONS, DEFAULT_WORDING
 
-# How the core questions read when a study does not give their wording.
-DEFAULT_WORDING = {"work": "What is your work?", "success": "What does success look like?"}
 QUESTION_COLUMNS = ["question", "source_column", "wording", "free_text", "note"]
 
 
