@@ -24,8 +24,9 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from opsworkbench.language.lexicon import keyword_scores
-from opsworkbench.language.orientation import AXES, OrientationModel, load_corpus, normalise
+from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise
 from opsworkbench.tools.classify import classify_file
+from opsworkbench.vocabulary import AXES
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "benchmarks"

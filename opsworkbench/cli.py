@@ -9,6 +9,7 @@ import click
 
 from opsworkbench import config
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
+from opsworkbench.vocabulary import QUADRANTS
 
 WORKSPACE_OPTION = click.option(
     "--workspace",
@@ -342,9 +343,7 @@ def codebook_merge(org_id, themes, label, note, workspace) -> None:
 @click.option(
     "--quadrant",
     required=True,
-    type=click.Choice(
-        ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
-    ),
+    type=click.Choice(QUADRANTS),
 )
 @NOTE
 @WORKSPACE_OPTION

@@ -16,6 +16,7 @@ import pandas as pd
 
 from opsworkbench.config import workspace_path
 from opsworkbench.errors import OpsWorkbenchError, WorkspaceBusy
+from opsworkbench.vocabulary import CORE_QUESTIONS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -264,8 +265,6 @@ def add_codebook_entry(
 
 # --- scores, stored once per distinct text and model ---
 
-SCORED_QUESTIONS = ("work", "success")
-
 
 def texts_to_score(con: duckdb.DuckDBPyConnection, org_id: str) -> pd.DataFrame:
     """Every text of the organisation that is scored, with where it comes from (``kind``):
@@ -281,7 +280,7 @@ def texts_to_score(con: duckdb.DuckDBPyConnection, org_id: str) -> pd.DataFrame:
         UNION ALL
         SELECT DISTINCT 'key_result', key_result FROM okrs WHERE org_id = ?
         """,
-        [org_id, list(SCORED_QUESTIONS), org_id, org_id],
+        [org_id, CORE_QUESTIONS, org_id, org_id],
     ).df()
 
 
@@ -346,6 +345,14 @@ def read_scores(
         """,
         [corrected or "", org_id, fingerprint],
     ).df()
+
+
+def questions(con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str) -> pd.DataFrame | None:
+    """A wave's mapped questions, or None in a workspace written before they were recorded."""
+    try:
+        return table(con, "questions", org_id, wave_id)
+    except duckdb.CatalogException:
+        return None
 
 
 def stored_themes(con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str) -> dict[str, str]:

@@ -270,7 +270,7 @@ def test_bootstrap_memory_does_not_grow_with_answers_times_repetitions(monkeypat
 
     monkeypatch.setattr(pf, "MAX_CELLS", 5_000)
     rng = np.random.default_rng(3)
-    for people in (400, 4_000, 40_000):
+    for people in (400, 1_200, pf.NORMAL_FROM - 1):
         scored = pd.DataFrame(
             {
                 "respondent_id": [f"r{i}" for i in range(people)],
@@ -283,6 +283,28 @@ def test_bootstrap_memory_does_not_grow_with_answers_times_repetitions(monkeypat
         pf.outcome_index(scored, reps=200)
         assert sum(recorded_draws) == 200 * people  # every resample drawn …
         assert max(recorded_draws) <= 5_000  # … never more than the bound at once
+
+
+def test_large_groups_get_the_normal_interval_without_resampling(monkeypatch, recorded_draws):
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    people = pf.NORMAL_FROM
+    scored = pd.DataFrame(
+        {
+            "respondent_id": [f"r{i}" for i in range(people)],
+            "quadrant": "customer_outcome",
+            "focus": rng.uniform(-1, 1, people),
+            "result": rng.uniform(-1, 1, people),
+        }
+    )
+    recorded_draws.clear()
+    found = pf.outcome_index(scored)
+    assert sum(recorded_draws) == 0  # no resampling from NORMAL_FROM people
+    per = pf.outcome_probability(scored).to_numpy()
+    boots = pf.bootstrap_means(per, pf.BOOTSTRAP, np.random.default_rng(0))
+    low, high = np.percentile(100 * boots, [2.5, 97.5])
+    assert abs(found.low - low) < 0.2 and abs(found.high - high) < 0.2  # they agree here
 
 
 def test_bootstrap_blocks_leave_the_interval_unchanged(monkeypatch):

@@ -1,7 +1,12 @@
+import re
+from pathlib import Path
+
 import pandas as pd
 
 from opsworkbench.diagnostics import recommendations as rc
 from opsworkbench.diagnostics.profiles import OutcomeIndex
+from opsworkbench.present.html import SECTION_ANCHORS
+from opsworkbench.vocabulary import SECTIONS
 
 
 def test_next_steps_name_what_they_are_about():
@@ -67,7 +72,7 @@ def test_next_steps_name_what_they_are_about():
         "M2 “Users back at work”" in desk["measures"] and "M1 “Tickets closed”" in desk["changes"]
     )
     assert steps.iloc[1]["measures"] == "Pair it with M2 Users back at work."
-    assert steps["evidence"].str.startswith("#").all()
+    assert steps["section"].isin(SECTIONS).all()
     assert not steps[["gap", "language", "measures", "changes"]].eq("").any().any()
 
 
@@ -92,5 +97,12 @@ def test_executive_summary_has_three_to_five_findings_with_evidence():
         {"mode": "focused", "modes": {"factory_floor": ["Desk"]}},
     )
     assert 3 <= len(findings) <= 5
-    assert all(anchor.startswith("#") for _, anchor in findings)
+    assert all(section in SECTIONS for _, section in findings)
     assert "Acme" in findings[0][0] and "20 out of 100" in findings[0][0]
+
+
+def test_every_section_a_finding_can_name_has_an_anchor_in_the_report():
+    assert set(SECTION_ANCHORS) == set(SECTIONS)
+    report = Path(rc.__file__).parents[1] / "report" / "notebook" / "report.py"
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', report.read_text(encoding="utf-8")))
+    assert {a.removeprefix("#") for a in SECTION_ANCHORS.values()} <= anchors

@@ -12,7 +12,7 @@ from opsworkbench.intake import score
 from opsworkbench.language import scoring, themes
 from opsworkbench.language.codebook import Codebook
 from opsworkbench.language.orientation import OrientationModel
-from opsworkbench.report import context
+from opsworkbench.report import context, render
 from opsworkbench.report.render import prepare
 from tests.helpers import q
 
@@ -116,14 +116,14 @@ def test_a_term_correction_touches_texts_with_the_term_as_a_word():
 
 def test_the_model_evaluation_is_computed_once_per_model(workspace, monkeypatch):
     calls = []
-    monkeypatch.setattr(score, "_cross_validation", lambda fp: calls.append(fp) or {"n": 1})
+    monkeypatch.setattr(render, "_cross_validation", lambda fp: calls.append(fp) or {"n": 1})
     con = ws.connect(workspace)
     try:
         con.execute("DELETE FROM model_evaluations")
-        score.refresh(con=con)
-        score.refresh(con=con)
     finally:
         con.close()
+    prepare(workspace)
+    prepare(workspace)
     assert calls == [scoring.model_fingerprint()]
 
 

@@ -9,10 +9,14 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from opsworkbench.diagnostics.overview import hidden_units
 from opsworkbench.diagnostics.profiles import outcome_probability
-from opsworkbench.language.orientation import UNCLASSIFIED, normalise
+from opsworkbench.language.orientation import normalise
+from opsworkbench.vocabulary import (
+    CUSTOMER_OUTCOME,
+    OUTCOME_QUADRANTS,
+    OUTPUT_QUADRANTS,
+    UNCLASSIFIED,
+)
 
-OUTPUT_QUADRANTS = {"factory_floor", "customer_activity"}
-OUTCOME_QUADRANTS = {"customer_outcome", "business_result"}
 # A theme counts as covered by a metric whose wording is at least this similar.
 COVERAGE_SIMILARITY = 0.2
 
@@ -30,7 +34,7 @@ def perverse_incentives(metrics: pd.DataFrame) -> pd.DataFrame:
     there but not rewarded: the cheapest guard to switch on.
     """
     rewarded = metrics[_flag(metrics, "incentivised")]
-    outcome = metrics[metrics["quadrant"] == "customer_outcome"]
+    outcome = metrics[metrics["quadrant"] == CUSTOMER_OUTCOME]
     rows = []
     for _, m in rewarded[rewarded["quadrant"].isin(OUTPUT_QUADRANTS)].iterrows():
         near = outcome[
@@ -106,7 +110,7 @@ def okr_health(
     krs = pd.concat([okrs.reset_index(drop=True), scored_krs.reset_index(drop=True)], axis=1)
     owner = dict(zip(krs["okr_id"], krs["owner_unit"], strict=True))
     names = dict(zip(capabilities["capability_id"], capabilities["name"], strict=True))
-    outcome_metrics = metrics[metrics["quadrant"] == "customer_outcome"]
+    outcome_metrics = metrics[metrics["quadrant"] == CUSTOMER_OUTCOME]
     rows = []
     for _, kr in krs.iterrows():
         parents = [p for p in kr["parent_ids"] if p in owner]

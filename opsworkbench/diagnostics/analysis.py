@@ -14,11 +14,11 @@ import pandas as pd
 
 from opsworkbench.diagnostics import alignment, profiles, recommendations
 from opsworkbench.diagnostics import overview as diagnostics
-from opsworkbench.diagnostics.frames import CORE_QUESTIONS, ReportContext
+from opsworkbench.diagnostics.frames import ReportContext
 from opsworkbench.diagnostics.overview import ThemeSummary
 from opsworkbench.diagnostics.profiles import OutcomeIndex
-from opsworkbench.intake.validation import ALL_RESPONDENTS
 from opsworkbench.language.scoring import SCORE_COLUMNS
+from opsworkbench.vocabulary import ALL_RESPONDENTS, CORE_QUESTIONS, NOT_ASKED
 
 _NO_COMPARISON = pd.DataFrame(columns=["question", "n", "quadrant", "share"])
 # Every section, in the report's order (what :meth:`Analysis.compute` fills in).
@@ -241,7 +241,7 @@ def _no_themes(ctx: ReportContext, question: str) -> ThemeSummary:
     if question in set(ctx.unscored["question"]):
         why = "its answers look like codes or numbers, not written text, so they were not scored"
     else:
-        why = diagnostics.NOT_ASKED
+        why = NOT_ASKED
     return ThemeSummary(empty, quotes, why)
 
 

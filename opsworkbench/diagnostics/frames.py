@@ -8,11 +8,7 @@ from typing import ClassVar
 import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
-
-CORE_QUESTIONS = ["work", "success"]
-
-# How the core questions read when a study does not give their wording.
-DEFAULT_WORDING = {"work": "What is your work?", "success": "What does success look like?"}
+from opsworkbench.vocabulary import CORE_QUESTIONS, DEFAULT_WORDING
 
 
 @dataclass

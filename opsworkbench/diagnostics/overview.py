@@ -8,14 +8,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
-from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED, normalise
+from opsworkbench.language.orientation import normalise
 from opsworkbench.language.themes import Themes, find_themes, themes_key
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
-
-CORE_QUESTIONS = ["work", "success"]
-# The theme note of a core question the survey did not ask.
-NOT_ASKED = "this survey did not ask it"
-STAGES = ["measured", "reported", "incentivised"]
+from opsworkbench.vocabulary import CORE_QUESTIONS, QUADRANTS, STAGES, UNCLASSIFIED
 
 
 class ThemeSummary(NamedTuple):

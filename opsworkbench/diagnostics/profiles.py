@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 
 from opsworkbench.diagnostics.overview import hidden_units, stage_weights
-from opsworkbench.language.orientation import QUADRANTS, UNCLASSIFIED
+from opsworkbench.vocabulary import (
+    ALL_UNITS,
+    CORE_QUESTIONS,
+    CUSTOMER_OUTCOME,
+    LENS_STAGES,
+    LENSES,
+    QUADRANTS,
+    UNCLASSIFIED,
+)
 
 BOOTSTRAP = 1000
 # From this many people a mean's 95 % interval is the normal one (mean ± 1.96 standard errors):
@@ -16,14 +24,6 @@ BOOTSTRAP = 1000
 NORMAL_FROM = 2000
 # Most resampled values held in memory at once (8 MB of indices), however many answers.
 MAX_CELLS = 1 << 20
-LENSES = ["say", "measure", "value", "reward"]
-LENS_STAGES = {"measure": "measured", "value": "reported", "reward": "incentivised"}
-LENS_TITLES = {
-    "say": "What people say",
-    "measure": "What is measured",
-    "value": "What is reported",
-    "reward": "What is incentivised",
-}
 
 
 def outcome_probability(frame: pd.DataFrame) -> pd.Series:
@@ -127,10 +127,10 @@ def orientation_profile(
     if hidden is None:
         hidden = hidden_units(respondents, scored, min_size)
     rows = []
-    groups = [("All units", scored)]
+    groups = [(ALL_UNITS, scored)]
     if respondents["unit"].nunique() > 1:  # one unit is the organisation: no second row
         groups += [(u, g) for u, g in scored.groupby("unit") if u not in hidden]
-    questions = [q for q in ("work", "success") if (scored["question"] == q).any()]
+    questions = [q for q in CORE_QUESTIONS if (scored["question"] == q).any()]
     for unit, group in groups:
         for question in [*questions, "both"]:
             part = group if question == "both" else group[group["question"] == question]
@@ -165,7 +165,7 @@ def work_success_gap(profile: pd.DataFrame) -> pd.DataFrame:
     wide = profile[profile["question"] != "both"].pivot(
         index="unit", columns="question", values="index"
     )
-    wide = wide.reindex(columns=["work", "success"]).dropna()
+    wide = wide.reindex(columns=CORE_QUESTIONS).dropna()
     wide.columns.name = None
     return wide.assign(gap=wide["success"] - wide["work"]).rename_axis("unit").reset_index()
 
@@ -196,12 +196,12 @@ def say_measure_value_reward(
     if hidden is None:
         hidden = hidden_units(respondents, scored, min_size)
     rows = []
-    units = ["All units"]
+    units = [ALL_UNITS]
     if len(sizes) > 1:  # one unit is the organisation: no second row
         units += sorted(set(sizes.index) - hidden)
     for unit in units:
-        said = scored if unit == "All units" else scored[scored["unit"] == unit]
-        owned = metrics if unit == "All units" else metrics[metrics["owner_unit"] == unit]
+        said = scored if unit == ALL_UNITS else scored[scored["unit"] == unit]
+        owned = metrics if unit == ALL_UNITS else metrics[metrics["owner_unit"] == unit]
         row = {"unit": unit, "respondents": int(said["respondent_id"].nunique())}
         # the same respondent-level index as the headline, so the numbers agree across sections
         row["say"], _, _, row["say_n"] = outcome_index(said, reps=1)
@@ -238,7 +238,7 @@ def hybrid_mode(units: pd.DataFrame, *, focused_share: float = 0.5) -> dict:
     focused = shown[shown["share"] >= focused_share]
     muddled = shown[shown["share"] < focused_share]
     modes = focused.groupby("quadrant")["unit"].apply(list).to_dict()
-    families = set(np.where(focused["quadrant"] == "customer_outcome", "customer", "processing"))
+    families = set(np.where(focused["quadrant"] == CUSTOMER_OUTCOME, "customer", "processing"))
     if len(focused) < len(shown) / 2:
         mode = "unfocused mix"
     elif len(families) > 1:
@@ -285,11 +285,11 @@ def wave_change(
     hidden |= hidden_units(after_respondents, after, min_size, also=in_after - in_before)
     rng = np.random.default_rng(seed)
     rows = []
-    units = ["All units"] + sorted((in_before & in_after) - hidden)
+    units = [ALL_UNITS] + sorted((in_before & in_after) - hidden)
     for unit in units:
         parts = []
         for frame in (before, after):
-            part = frame if unit == "All units" else frame[frame["unit"] == unit]
+            part = frame if unit == ALL_UNITS else frame[frame["unit"] == unit]
             part = part[part["quadrant"] != UNCLASSIFIED]
             parts.append(
                 outcome_probability(part)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from opsworkbench.diagnostics.profiles import OutcomeIndex
-from opsworkbench.present.charts import QUADRANT_LABELS
+if TYPE_CHECKING:  # the index's type only: profiles loads scikit-learn
+    from opsworkbench.diagnostics.profiles import OutcomeIndex
+from opsworkbench.vocabulary import ALL_UNITS, CUSTOMER_OUTCOME, OUTCOME_QUADRANTS, QUADRANT_LABELS
 
 # A say/reward difference of this many index points is material.
 MATERIAL_GAP = 15.0
@@ -73,14 +76,15 @@ def next_steps(
 ) -> pd.DataFrame:
     """One row per material gap: what it is about, the language, the measures and the changes.
 
-    Columns: about, gap, language, measures, changes, evidence (section anchor).
+    Columns: about, gap, language, measures, changes, section (the part of the analysis that
+    is its evidence, one of :data:`opsworkbench.vocabulary.SECTIONS`).
     """
     rows = []
     unmeasured = metrics[
-        (metrics["quadrant"] == "customer_outcome")
+        (metrics["quadrant"] == CUSTOMER_OUTCOME)
         & ~metrics["incentivised"].fillna(False).astype(bool)
     ]
-    for _, u in lenses[lenses["unit"] != "All units"].iterrows():
+    for _, u in lenses[lenses["unit"] != ALL_UNITS].iterrows():
         if pd.isna(u["gap"]) or abs(u["gap"]) < MATERIAL_GAP:
             continue
         unit = u["unit"]
@@ -112,7 +116,7 @@ def next_steps(
                         + (_metric(top_paid.iloc[0]) if len(top_paid) else "output targets")
                         + " to the outcome measure. Processes: review outcomes, not throughput, in the weekly meeting."
                     ),
-                    "evidence": "#say-measure-value-reward",
+                    "section": "lenses",
                 }
             )
         else:
@@ -126,7 +130,7 @@ def next_steps(
                     "language": f"Explain to {unit} which of its rewarded measures are outcomes and who they are for.",
                     "measures": "Show each team its outcome measure next to the work that moves it.",
                     "changes": f"Strategy and people: make the line of sight explicit in {unit}'s objectives and induction.",
-                    "evidence": "#say-measure-value-reward",
+                    "section": "lenses",
                 }
             )
     for _, m in perverse.head(3).iterrows():
@@ -153,7 +157,7 @@ def next_steps(
                     f"People: pay {m['metric_id']} only when the paired outcome holds. "
                     "Technology: report both on the same dashboard."
                 ),
-                "evidence": "#perverse-incentives",
+                "section": "perverse_incentives",
             }
         )
     for _, o in objectives[objectives["no_outcome_kr"]].head(3).iterrows():
@@ -169,12 +173,10 @@ def next_steps(
                 if len(example)
                 else "Add one outcome key result.",
                 "changes": f"Processes: keep the output key results as the plan, and score {o['owner_unit']} on the outcome one.",
-                "evidence": "#okr-health",
+                "section": "okr_health",
             }
         )
-    outcome_themes = opportunities[
-        opportunities["quadrant"].isin(["customer_outcome", "business_result"])
-    ]
+    outcome_themes = opportunities[opportunities["quadrant"].isin(OUTCOME_QUADRANTS)]
     for _, t in outcome_themes[outcome_themes["opportunity"] >= 8].head(2).iterrows():
         rows.append(
             {
@@ -188,7 +190,7 @@ def next_steps(
                 + (f" (closest today: {t['matched_metrics']})" if t["matched_metrics"] else "")
                 + ".",
                 "changes": "Technology: capture the data; people: add it to the scorecard once it is reliable.",
-                "evidence": "#under-measured-outcomes",
+                "section": "under_measured",
             }
         )
     if hybrid.get("mode") == "unfocused mix":
@@ -199,11 +201,11 @@ def next_steps(
                 "language": "Decide, unit by unit, whether it exists to explore customer outcomes or to run an efficient process.",
                 "measures": "Give each unit the measures of its chosen mode only.",
                 "changes": "Structure: separate exploratory and processing work where one unit does both.",
-                "evidence": "#hybrid",
+                "section": "hybrid",
             }
         )
     return pd.DataFrame(
-        rows, columns=["about", "gap", "language", "measures", "changes", "evidence"]
+        rows, columns=["about", "gap", "language", "measures", "changes", "section"]
     )
 
 
@@ -219,7 +221,7 @@ def executive_summary(
     min_size: int | None = None,
     unscored: list[str] = (),
 ) -> list[tuple[str, str]]:
-    """Three to five plain-language findings, each with the anchor of its evidence.
+    """Three to five plain-language findings, each as (text, section of its evidence).
 
     When too few people stand behind the organisation's scores, the first finding says so
     (``min_size`` is the privacy minimum). ``unscored`` names (as asked) open questions whose
@@ -231,14 +233,14 @@ def executive_summary(
             (
                 f"Answers to “{question}” were not scored: the column mapped to it holds codes "
                 "or numbers rather than written answers. Check the survey mapping.",
-                "#data-quality",
+                "data_quality",
             )
         )
     if headline.get("suppressed") and min_size is not None:
         findings.append(
             (
                 "What people say is not shown for this wave: " + people_reason(headline, min_size),
-                "#headline-orientation",
+                "orientation",
             )
         )
     if not headline.get("suppressed"):
@@ -248,10 +250,10 @@ def executive_summary(
                 f"{name} talks mostly in {dominant} terms ({headline['shares'][headline['dominant']]:.0%} of "
                 f"answers). Its customer-outcome index is {index.value:.0f} out of 100 (95% interval "
                 f"{index.low:.0f}–{index.high:.0f}).",
-                "#headline-orientation",
+                "orientation",
             )
         )
-    org = lenses[lenses["unit"] == "All units"].iloc[0]
+    org = lenses[lenses["unit"] == ALL_UNITS].iloc[0]
     if pd.notna(org["reward"]) and pd.notna(org["say"]):
         direction = "more" if org["say"] > org["reward"] else "less"
         findings.append(
@@ -259,7 +261,7 @@ def executive_summary(
                 f"People talk about customer outcomes {direction} than the organisation rewards them: index "
                 f"{org['say']:.0f} in what people say, {org['measure']:.0f} in what is measured and "
                 f"{org['reward']:.0f} in what is incentivised.",
-                "#say-measure-value-reward",
+                "lenses",
             )
         )
     if len(perverse):
@@ -276,11 +278,11 @@ def executive_summary(
                 if len(perverse) == 1
                 else f"{len(perverse)} rewarded output metrics have no customer-outcome measure "
                 f"guarding them; the largest is {what}.",
-                "#perverse-incentives",
+                "perverse_incentives",
             )
         )
     if len(krs):
-        share = krs["quadrant"].isin({"customer_outcome", "business_result"}).mean()
+        share = krs["quadrant"].isin(OUTCOME_QUADRANTS).mean()
         none = int(objectives["no_outcome_kr"].sum())
         orphans = int(krs["orphan"].sum())
         findings.append(
@@ -289,7 +291,7 @@ def executive_summary(
                 f"{'is an outcome' if len(krs) == 1 else 'are outcomes'}; "
                 f"{plural(none, 'objective')} {'has' if none == 1 else 'have'} none and "
                 f"{plural(orphans, 'key result')} {'is an orphan' if orphans == 1 else 'are orphans'}.",
-                "#okr-health",
+                "okr_health",
             )
         )
     if hybrid.get("mode") in ("deliberate hybrid", "unfocused mix", "focused"):
@@ -297,5 +299,5 @@ def executive_summary(
             f"{QUADRANT_LABELS[q].lower()}: {', '.join(u)}" for q, u in hybrid["modes"].items()
         )
         article = "" if hybrid["mode"] == "focused" else "a "
-        findings.append((f"The organisation is {article}{hybrid['mode']} ({modes}).", "#hybrid"))
+        findings.append((f"The organisation is {article}{hybrid['mode']} ({modes}).", "hybrid"))
     return findings[:5]

@@ -1,4 +1,4 @@
-"""The last step of intake: score every new text once, and store it with the model's evaluation.
+"""The last step of intake: score every new text once, and store the score.
 
 Run after each ingest and codebook change, and before reports render (so a changed model is
 noticed and everything is scored again). Readers (reports, the explorer) only read what this
@@ -7,11 +7,9 @@ stored.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
@@ -36,12 +34,12 @@ class ScoreRefresh:
     removed: int  # stored scores dropped (texts gone, an old model or codebook version)
 
 
-def load_codebook(con: duckdb.DuckDBPyConnection, org_id: str, version: int | None = None):
+def load_codebook(con, org_id: str, version: int | None = None):
     """The organisation's codebook as of ``version`` (default: the latest)."""
     return Codebook.from_entries(org_id, ws.codebook_entries(con, org_id, version))
 
 
-def refresh_org(con: duckdb.DuckDBPyConnection, org_id: str) -> ScoreRefresh:
+def refresh_org(con, org_id: str) -> ScoreRefresh:
     """Bring one organisation's stored scores up to date, scoring only what is missing."""
     texts = ws.texts_to_score(con, org_id)["text"]
     keys = text_keys(texts)
@@ -66,37 +64,24 @@ def refresh_org(con: duckdb.DuckDBPyConnection, org_id: str) -> ScoreRefresh:
     return ScoreRefresh(org_id, int(keys.nunique()), len(fresh), len(corrections), removed)
 
 
-@functools.lru_cache(maxsize=2)
-def _cross_validation(fingerprint: str) -> dict:
-    from opsworkbench.tools.evaluation import cross_validate, summary
-
-    return summary(cross_validate())
-
-
 def refresh(
     workspace: str | Path | None = None,
     org_ids: list[str] | None = None,
     *,
-    evaluation: bool = True,
-    con: duckdb.DuckDBPyConnection | None = None,
+    con=None,
 ) -> list[ScoreRefresh]:
-    """Score what is not yet stored for each organisation (default: all of them); with
-    ``evaluation``, also cross-validate the model once per model fingerprint and store it."""
+    """Score what is not yet stored for each organisation (default: all of them)."""
     own = con is None
     con = con or ws.connect(workspace)
     try:
-        done = [refresh_org(con, org) for org in (org_ids or ws.organisation_ids(con))]
-        fingerprint = model_fingerprint()
-        if evaluation and ws.model_evaluation(con, fingerprint) is None:
-            ws.store_model_evaluation(con, fingerprint, _cross_validation(fingerprint))
-        return done
+        return [refresh_org(con, org) for org in (org_ids or ws.organisation_ids(con))]
     finally:
         if own:
             con.close()
 
 
 def add_entry(
-    con: duckdb.DuckDBPyConnection,
+    con,
     org_id: str,
     action: str,
     target: str,

@@ -22,6 +22,7 @@ from pydantic import (
 from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import LAYOUTS
 from opsworkbench.intake.yamlio import MAX_YAML_BYTES, YamlDocument, describe, load_yaml
+from opsworkbench.vocabulary import CORE_QUESTIONS
 
 FORMATS = ("auto", *LAYOUTS)  # the survey tools readers.py knows
 
@@ -167,9 +168,6 @@ class Question(_Strict):
 
     column: str
     wording: str | None = None
-
-
-CORE_QUESTIONS = ("work", "success")
 
 
 class Survey(_Strict):

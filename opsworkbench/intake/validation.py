@@ -13,6 +13,7 @@ from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import ROW, normalise_header, parse_timestamp
 from opsworkbench.intake.study import Survey
 from opsworkbench.privacy import pseudonymise, scrub_pii
+from opsworkbench.vocabulary import ALL_RESPONDENTS
 
 LIKERT = {
     "strongly disagree": 1,
@@ -38,7 +39,6 @@ class Prepared:
     rows_read: int = 0
 
 
-ALL_RESPONDENTS = "All respondents"  # the one unit of a survey with no unit column
 OTHER_UNIT = "Other"
 # Qualtrics' Status column: rows that are not employees' answers (text and numeric exports).
 QUALTRICS_STATUS = {

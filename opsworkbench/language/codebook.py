@@ -9,17 +9,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from opsworkbench.errors import OpsWorkbenchError
-from opsworkbench.language.orientation import QUADRANTS, OrientationModel, default_model, train
+from opsworkbench.language.orientation import OrientationModel, default_model, train
+from opsworkbench.vocabulary import QUADRANT_AXES, QUADRANTS
 
 ACTIONS = ("rename", "merge", "text", "term")
 # A theme found in a new wave is the codebook's theme when their key terms overlap this much.
 MATCH_JACCARD = 0.4
-QUADRANT_AXES = {
-    "factory_floor": ("internal", "output"),
-    "customer_activity": ("external", "output"),
-    "customer_outcome": ("external", "outcome"),
-    "business_result": ("internal", "outcome"),
-}
 
 
 def normalise_text(text: str) -> str:

@@ -11,8 +11,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-QUADRANTS = ["factory_floor", "customer_activity", "customer_outcome", "business_result"]
-UNCLASSIFIED = "unclassified"
+from opsworkbench.vocabulary import QUADRANT_BY_SIDE, UNCLASSIFIED
+
 COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
 
 NON_ANSWERS = {
@@ -201,12 +201,7 @@ def keyword_scores(texts: Iterable[str]) -> pd.DataFrame:
         # No mention of anyone outside the organisation reads as internal; no change in
         # anyone's situation reads as output: that is how the method treats silence.
         external, outcome = focus > 0, result > 0
-        quadrant = {
-            (False, False): "factory_floor",
-            (True, False): "customer_activity",
-            (True, True): "customer_outcome",
-            (False, True): "business_result",
-        }[(external, outcome)]
+        quadrant = QUADRANT_BY_SIDE[(external, outcome)]
         strength = min(1 - math.exp(-f_ev), 1 - math.exp(-r_ev)) * 0.5 + 0.5 * min(
             abs(focus), abs(result)
         )

@@ -16,20 +16,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from opsworkbench.language.lexicon import (
-    _FOCUS,
-    _RESULT,
-    COLUMNS,
-    QUADRANTS,
-    UNCLASSIFIED,
-    CueCounts,
-    is_non_answer,
-)
+from opsworkbench.language.lexicon import _FOCUS, _RESULT, COLUMNS, CueCounts, is_non_answer
+from opsworkbench.vocabulary import AXES, QUADRANT_BY_SIDE, QUADRANTS, UNCLASSIFIED
 
 __all__ = [
     "COLUMNS",
-    "QUADRANTS",
-    "UNCLASSIFIED",
     "OrientationModel",
     "default_model",
     "is_non_answer",
@@ -38,7 +29,6 @@ __all__ = [
     "score_texts",
 ]
 
-AXES = {"focus": ("internal", "external"), "result": ("output", "outcome")}
 _CUE_PATTERNS = [p for p, _ in _FOCUS] + [p for p, _ in _RESULT]
 
 
@@ -56,12 +46,7 @@ def _readable(cue: str) -> bool:
 
 def quadrant_of(focus: float, result: float) -> str:
     """The quadrant for a position (0 counts as internal / output: silence is not a customer)."""
-    return {
-        (False, False): "factory_floor",
-        (True, False): "customer_activity",
-        (True, True): "customer_outcome",
-        (False, True): "business_result",
-    }[(focus > 0, result > 0)]
+    return QUADRANT_BY_SIDE[(focus > 0, result > 0)]
 
 
 def load_corpus() -> pd.DataFrame:

@@ -17,8 +17,8 @@ import pandas as pd
 
 from opsworkbench.language.codebook import Codebook, normalise_text
 from opsworkbench.language.orientation import OrientationModel, default_model
+from opsworkbench.vocabulary import CORE_QUESTIONS
 
-CORE_QUESTIONS = ["work", "success"]
 SCORE_COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
 # Modules whose code decides a score: a change to any of them is a new model.
 MODEL_CODE = ("lexicon.py", "orientation.py", "scoring.py")

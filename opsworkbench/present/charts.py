@@ -9,16 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from opsworkbench.language.orientation import QUADRANTS
+from opsworkbench.vocabulary import FACTORY_FLOOR, QUADRANT_LABELS, QUADRANTS, STAGE_LABELS
 
-QUADRANT_LABELS = {
-    "factory_floor": "Factory floor",
-    "customer_activity": "Customer activity",
-    "customer_outcome": "Customer outcome",
-    "business_result": "Business result",
-}
-QUADRANT_COLOURS = ["#8c6d31", "#6b9bc3", "#1b7a4a", "#b5545c"]
-STAGE_LABELS = {"measured": "Measured", "reported": "Reported", "incentivised": "Incentivised"}
+QUADRANT_COLOURS = ["#8c6d31", "#6b9bc3", "#1b7a4a", "#b5545c"]  # in the order of QUADRANTS
 
 
 @alt.theme.register("opsworkbench", enable=True)
@@ -252,7 +245,7 @@ def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart | None:
     """Success themes ranked by opportunity (importance + unmet importance)."""
     if opportunities.empty:
         return None
-    data = _label(opportunities.fillna({"quadrant": "factory_floor"}))
+    data = _label(opportunities.fillna({"quadrant": FACTORY_FLOOR}))
     return (
         alt.Chart(data)
         .mark_bar()

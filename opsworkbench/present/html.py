@@ -6,16 +6,29 @@ import datetime as dt
 
 import pandas as pd
 
-from opsworkbench.diagnostics.overview import NOT_ASKED
 from opsworkbench.diagnostics.recommendations import MATERIAL_GAP, people_reason, plural
-from opsworkbench.present.charts import QUADRANT_LABELS
 from opsworkbench.privacy import escape
+from opsworkbench.vocabulary import (
+    CORE_QUESTIONS,
+    CUSTOMER_OUTCOME,
+    CUSTOMER_QUADRANTS,
+    FACTORY_FLOOR,
+    NOT_ASKED,
+    OUTCOME_QUADRANTS,
+    QUADRANT_LABELS,
+    QUADRANT_MEANING,
+)
 
-QUADRANT_MEANING = {
-    "factory_floor": "internal outputs (tasks, volumes, speed)",
-    "customer_activity": "activity with customers (contacts, calls, visits)",
-    "customer_outcome": "what changes for customers",
-    "business_result": "results for the organisation (cost, margin, growth)",
+# Where in the report each part of the analysis is: the anchor a finding's "Evidence →" link
+# points to (the <a id="..."> names of the report notebook).
+SECTION_ANCHORS = {
+    "data_quality": "#data-quality",
+    "orientation": "#headline-orientation",
+    "lenses": "#say-measure-value-reward",
+    "perverse_incentives": "#perverse-incentives",
+    "okr_health": "#okr-health",
+    "hybrid": "#hybrid",
+    "under_measured": "#under-measured-outcomes",
 }
 
 
@@ -69,8 +82,8 @@ def title(ctx) -> str:
 
 
 def _topic(head: dict) -> str:
-    asked = head.get("questions", ["work", "success"])
-    if set(asked) == {"work", "success"}:
+    asked = head.get("questions", CORE_QUESTIONS)
+    if set(asked) == set(CORE_QUESTIONS):
         return "their work and success"
     return "their work" if "work" in asked else "what success looks like"
 
@@ -174,7 +187,7 @@ def work_vs_success(
             if asked
             else "No open question could be scored, so there is nothing to compare."
         )
-    if set(comparison["question"].astype(str)) != {"work", "success"}:
+    if set(comparison["question"].astype(str)) != set(CORE_QUESTIONS):
         why = people_reason(head, min_size, short=True) if head is not None else ""
         return note(
             f"Not shown: {why}"
@@ -183,8 +196,8 @@ def work_vs_success(
             "compared; one of them has fewer."
         )
     share = comparison.pivot(index="quadrant", columns="question", values="share").fillna(0.0)
-    outcome = share.loc[["customer_outcome", "business_result"]].sum()
-    customer = share.loc[["customer_outcome", "customer_activity"]].sum()
+    outcome = share.loc[list(OUTCOME_QUADRANTS)].sum()
+    customer = share.loc[list(CUSTOMER_QUADRANTS)].sum()
     return (
         f"<p class='ow-finding'>Outcome language: {pct(outcome['work'])} of “work” answers and "
         f"{pct(outcome['success'])} of “success” answers. Customer language: {pct(customer['work'])} "
@@ -206,8 +219,8 @@ def metric_stages(stages: pd.DataFrame, metrics: pd.DataFrame) -> str:
             "<p class='ow-note'>No metric inventory was loaded for this organisation: add "
             "<code>metrics:</code> to its study.yml to compare what is said with what is measured.</p>"
         )
-    co = stages[stages["quadrant"] == "customer_outcome"].set_index("stage")["share"]
-    ff = stages[stages["quadrant"] == "factory_floor"].set_index("stage")["share"]
+    co = stages[stages["quadrant"] == CUSTOMER_OUTCOME].set_index("stage")["share"]
+    ff = stages[stages["quadrant"] == FACTORY_FLOOR].set_index("stage")["share"]
     return (
         f"<p class='ow-finding'>{len(metrics)} metrics in the inventory. Customer-outcome metrics are "
         f"{pct(co.get('measured'))} of what is measured, {pct(co.get('reported'))} of what is reported "
@@ -298,12 +311,13 @@ def number(v) -> str:
 
 
 def summary(findings: list[tuple[str, str]]) -> str:
-    """The executive summary: numbered plain-language findings, each linked to its evidence."""
+    """The executive summary: numbered plain-language findings, each linked to its evidence
+    (findings are (text, section) pairs, the section one of :data:`SECTION_ANCHORS`)."""
     if not findings:
         return note("Nothing in this wave is large enough, or loaded, to report a finding.")
     items = "".join(
-        f"<li>{escape(text)} <a href='{escape(anchor)}'>Evidence →</a></li>"
-        for text, anchor in findings
+        f"<li>{escape(text)} <a href='{escape(SECTION_ANCHORS[section])}'>Evidence →</a></li>"
+        for text, section in findings
     )
     return f"<ol class='ow-summary'>{items}</ol>"
 
@@ -399,9 +413,7 @@ def okr_sections(krs: pd.DataFrame, objectives: pd.DataFrame) -> str:
             "<p class='ow-note'>No OKRs were loaded for this organisation: add <code>okrs:</code> to its "
             "study.yml to check them.</p>"
         )
-    outcome_share = (
-        krs["quadrant"].isin(["customer_outcome", "business_result"]).mean() if len(krs) else 0
-    )
+    outcome_share = krs["quadrant"].isin(OUTCOME_QUADRANTS).mean() if len(krs) else 0
     no_outcome = int(objectives["no_outcome_kr"].sum())
     orphans = int(krs["orphan"].sum())
     across = int((krs["aligned_across"] != "").sum())
@@ -559,7 +571,7 @@ def next_steps(steps: pd.DataFrame, head: dict | None = None, ctx=None) -> str:
     cards = "".join(
         f"<div class='ow-step'><h4>{escape(r.about)}</h4><p><b>Gap.</b> {escape(r.gap)}</p>"
         f"<p><b>Language.</b> {escape(r.language)}</p><p><b>Measures.</b> {escape(r.measures)}</p>"
-        f"<p><b>Operating model.</b> {escape(r.changes)}</p><p><a href='{escape(r.evidence)}'>Evidence →</a></p></div>"
+        f"<p><b>Operating model.</b> {escape(r.changes)}</p><p><a href='{escape(SECTION_ANCHORS[r.section])}'>Evidence →</a></p></div>"
         for r in steps.itertuples()
     )
     return f"<div class='ow-steps'>{cards}</div>"

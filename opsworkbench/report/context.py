@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from opsworkbench import workspace as ws
-from opsworkbench.diagnostics.frames import CORE_QUESTIONS, ReportContext
+from opsworkbench.diagnostics.frames import ReportContext
 from opsworkbench.errors import OpsWorkbenchError
 from opsworkbench.language.codebook import Codebook
 from opsworkbench.language.scoring import (
@@ -21,6 +20,7 @@ from opsworkbench.language.scoring import (
     model_fingerprint,
 )
 from opsworkbench.language.themes import find_themes, themes_key
+from opsworkbench.vocabulary import CORE_QUESTIONS
 
 QUESTION_COLUMNS = ReportContext.QUESTION_COLUMNS
 
@@ -121,11 +121,8 @@ def load_previous(workspace: str | Path | None, ctx: ReportContext) -> ReportCon
 def _questions(con, org_id: str, wave_id: str, responses: pd.DataFrame) -> pd.DataFrame:
     """The wave's mapped questions; for a workspace written before questions were recorded,
     the questions its answers name (taken as written text, with the default wording)."""
-    try:
-        found = ws.table(con, "questions", org_id, wave_id)
-    except duckdb.CatalogException:
-        found = pd.DataFrame(columns=QUESTION_COLUMNS)
-    if found.empty:
+    found = ws.questions(con, org_id, wave_id)
+    if found is None or found.empty:
         names = sorted(set(responses["question"]), key=lambda q: (q not in CORE_QUESTIONS, q))
         found = pd.DataFrame(
             {

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from opsworkbench.present.charts import QUADRANT_LABELS
 from opsworkbench.present.html import number, pct
 from opsworkbench.privacy import escape
+from opsworkbench.vocabulary import ALL_UNITS, OUTCOME_QUADRANTS, QUADRANT_LABELS
 
 SUMMARY_MIME = "application/vnd.opsworkbench.summary+json"
 
 
 def portfolio_row(ctx, found) -> dict:
     """The numbers the portfolio page compares across organisations (no free text, no small groups)."""
-    org = found.lenses[found.lenses["unit"] == "All units"].iloc[0]
+    org = found.lenses[found.lenses["unit"] == ALL_UNITS].iloc[0]
     krs = found.key_results
     return {
         "org_id": ctx.org_id,
@@ -32,9 +32,7 @@ def portfolio_row(ctx, found) -> dict:
         "measure": org["measure"],
         "reward": org["reward"],
         "perverse": len(found.perverse),
-        "outcome_krs": float(krs["quadrant"].isin(["customer_outcome", "business_result"]).mean())
-        if len(krs)
-        else None,
+        "outcome_krs": float(krs["quadrant"].isin(OUTCOME_QUADRANTS).mean()) if len(krs) else None,
         "mode": found.hybrid["mode"],
     }
 

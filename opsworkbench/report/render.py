@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -25,8 +26,10 @@ from opsworkbench import workspace as ws
 from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
 from opsworkbench.intake.score import refresh as refresh_scores
 from opsworkbench.intake.study import check_ids
+from opsworkbench.language.scoring import model_fingerprint
 from opsworkbench.report.context import store_themes
 from opsworkbench.report.portfolio import SUMMARY_MIME, write_portfolio
+from opsworkbench.tools.evaluation import cross_validate, summary
 
 
 class DropStderr(Preprocessor):
@@ -201,6 +204,12 @@ def _render_one(args: tuple) -> RenderResult:
         )
 
 
+@functools.lru_cache(maxsize=2)
+def _cross_validation(fingerprint: str) -> dict:
+    """The model's cross-validation summary (once per model and process: about 10 s)."""
+    return summary(cross_validate())
+
+
 def prepare(workspace: str | Path | None, org_ids: list[str] | None = None) -> list:
     """Store what reports read and do not compute: scores of texts not yet scored by this model,
     the model's evaluation, and each wave's themes. Only what is missing is computed; this is
@@ -211,6 +220,9 @@ def prepare(workspace: str | Path | None, org_ids: list[str] | None = None) -> l
         done = refresh_scores(org_ids=org_ids or None, con=con)
         for org_id in org_ids or ws.organisation_ids(con):
             store_themes(con, org_id)
+        fingerprint = model_fingerprint()
+        if ws.model_evaluation(con, fingerprint) is None:
+            ws.store_model_evaluation(con, fingerprint, _cross_validation(fingerprint))
         return done
     finally:
         con.close()

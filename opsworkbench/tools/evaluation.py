@@ -12,13 +12,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import read_table
-from opsworkbench.language.orientation import (
-    AXES,
-    QUADRANTS,
-    OrientationModel,
-    load_corpus,
-    quadrant_of,
-)
+from opsworkbench.language.orientation import OrientationModel, load_corpus, quadrant_of
+from opsworkbench.vocabulary import AXES, QUADRANTS
 
 # Spellings accepted in labelled files, per axis, mapped to our vocabulary.
 LABELS = {
