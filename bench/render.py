@@ -33,12 +33,38 @@ def timed(fn, repeat: int) -> list[float]:
     return times
 
 
+def scaled_study(folder: Path, answers: int) -> Path:
+    """harbour_mutual with its latest wave resampled (seeded) to ``answers`` answers (two per
+    person), as a Qualtrics export of that size; the earlier wave and inventories as they are."""
+    import shutil
+
+    import pandas as pd
+
+    source = ROOT / "data" / "sample" / "harbour_mutual"
+    shutil.copytree(source, folder)
+    export = folder / "survey_2026-04_qualtrics.csv"
+    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = "".join(lines[:3])  # header, wording and import-id rows
+    rows = pd.read_csv(export, skiprows=[1, 2], dtype=str, keep_default_na=False)
+    people = rows[rows["Status"] == "IP Address"]
+    grown = people.sample(answers // 2, replace=True, random_state=0).reset_index(drop=True)
+    grown["ResponseId"] = [f"R_scale{i:08d}" for i in range(len(grown))]
+    export.write_text(head + grown.to_csv(index=False, header=False), encoding="utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--org", default="harbour_mutual")
     parser.add_argument(
         "--skip-all", action="store_true", help="skip timing `report --all` with 1 and 2 jobs"
+    )
+    parser.add_argument(
+        "--answers",
+        type=int,
+        default=100_000,
+        help="also time one report of harbour_mutual grown to this many answers (0: skip)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +108,17 @@ def main() -> None:
             ),
             args.repeat,
         )
+        scale = None
+        if args.answers:
+            big = tmp / "big.duckdb"
+            ow.ingest(scaled_study(tmp / "scaled" / "harbour_mutual", args.answers), big)
+            prepare(big)
+            scale = timed(
+                lambda: ow.render_report(
+                    "harbour_mutual", "2026-04", workspace=big, out_dir=tmp / "big", refresh=False
+                ),
+                1,
+            )[0]
         every = {}
         if not args.skip_all:
             targets = report_targets(workspace)
@@ -110,6 +147,11 @@ def main() -> None:
     print(
         f"ratio report / floor: {r / b:.2f}x (target 1.5x; report work beyond the floor: {r - b:.2f} s)"
     )
+    if scale is not None:
+        print(
+            f"report of {args.answers:,} answers: {scale:.2f} s, {scale / r:.2f}x the sample "
+            f"report (target 2x)"
+        )
     for jobs, (seconds, ok, total) in every.items():
         print(
             f"report --all --jobs {jobs}: {seconds:.1f} s for {ok}/{total} reports ({seconds / total:.1f} s each)"

@@ -234,6 +234,12 @@ def report_waves(con: duckdb.DuckDBPyConnection, org_id: str | None = None) -> l
     return con.execute(sql + " ORDER BY org_id, fielded_on, wave_id", params).fetchall()
 
 
+def wave_sizes(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+    """Respondents of every (org, wave)."""
+    sql = "SELECT org_id, wave_id, count(*) FROM respondents GROUP BY ALL"
+    return {(org, wave): n for org, wave, n in con.execute(sql).fetchall()}
+
+
 # --- the codebook: one row per analyst decision ---
 
 

@@ -262,7 +262,14 @@ def render_all(
     # one writer scores what is new before the readers start (a changed model: everything)
     prepare(workspace, sorted({org for org, _ in targets}))
     threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
-    tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in targets]
+    # largest first, so the last report to start is a short one and no worker idles long
+    con = ws.connect(workspace, read_only=True)
+    try:
+        sizes = ws.wave_sizes(con)
+    finally:
+        con.close()
+    ordered = sorted(targets, key=lambda t: -sizes.get(tuple(t), 0))
+    tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in ordered]
     results = []
     bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
     if jobs <= 1:
