@@ -2,19 +2,34 @@
 
 A copy of ``prepare_survey`` and its helpers as they were before validation became
 column-wise: a Python call per cell for normalising, scrubbing, pseudonymising and date
-parsing, and a ``frame.loc`` copy per quarantined row. ``install()`` puts it in place of the
+parsing, and a ``frame.loc`` copy per quarantined row; and of the CSV reader's record and
+frame building as they were, cell by cell. ``install()`` puts it in place of the
 current one for the bench's baseline run. Not used by the package or the tests.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 
-from opsworkbench.intake import load
-from opsworkbench.intake.readers import ROW, parse_timestamp
+from opsworkbench.errors import InputError
+from opsworkbench.intake import load, readers
+from opsworkbench.intake.readers import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    ROW,
+    _check_swallowed_rows,
+    column_letter,
+    normalise_header,
+    parse_timestamp,
+    sniff_delimiter,
+)
 from opsworkbench.intake.study import Survey
 from opsworkbench.intake.validation import Prepared, resolve_columns
 from opsworkbench.privacy import pseudonymise, scrub_pii
@@ -312,6 +327,92 @@ def prepare_survey(
     return out
 
 
+# ------------------------------------------------------------ reading, row by row ---
+
+
+def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (spreadsheet row, cells) records of a CSV text, blank lines left out."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = reader.dialect.delimiter
+    header, records, row = None, [], 0
+    try:
+        for cells in reader:
+            row += 1
+            if header is None:
+                if any(c.strip() for c in cells):
+                    header = cells
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            _check_swallowed_rows(cells, len(header), delimiter, path, row)
+            records.append((row, cells))
+            if len(records) > MAX_ROWS:
+                raise InputError(
+                    f"more than {MAX_ROWS:,} rows",
+                    file=path,
+                    hint="split the export into several files (one per wave or per unit)",
+                )
+    except csv.Error as exc:
+        limit = "field larger than field limit" in str(exc)
+        raise InputError(
+            f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+            if limit
+            else f"cannot be read as CSV ({exc})",
+            file=path,
+            row=reader.line_num,
+            hint="check for an unclosed quote or a damaged file; re-export it as CSV UTF-8",
+        ) from None
+    return header or [], records
+
+
+def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
+    if encoding == "xlsx":  # cells right of the header are data in unnamed columns, not extras
+        widest = max((len(cells) for _, cells in records), default=0)
+        header = [*header, *[""] * (widest - len(header))]
+    names = [normalise_header(h) for h in header]
+    width = len(names)
+    if width > MAX_COLUMNS:
+        raise InputError(f"more than {MAX_COLUMNS:,} columns", file=path)
+    # unnamed columns: keep them (named by letter) only when they hold values
+    filled = [False] * width
+    extra = []
+    for _, cells in records:
+        for i, cell in enumerate(cells[:width]):
+            if not filled[i] and cell.strip():
+                filled[i] = True
+        tail = [c for c in cells[width:] if c.strip()]
+        extra.append(" | ".join(tail))
+    keep = [i for i in range(width) if names[i] or filled[i]]
+    labels = {i: names[i] or f"Unnamed: {column_letter(i)}" for i in keep}
+    seen: dict[str, int] = {}
+    duplicates: dict[str, list[str]] = {}
+    for i in keep:
+        if not names[i]:
+            continue
+        first = seen.setdefault(names[i].casefold(), i)
+        if first != i:  # kept under a name that says where it is; mapping it is refused
+            labels[i] = f"{names[i]} [column {column_letter(i)}]"
+            duplicates.setdefault(labels[first], [f"column {column_letter(first)}"]).append(
+                f"column {column_letter(i)}"
+            )
+    columns = {
+        labels[i]: [cells[i] if i < len(cells) else "" for _, cells in records] for i in keep
+    }
+    frame = pd.DataFrame(columns, dtype=object)
+    if frame.empty and not keep:
+        frame = pd.DataFrame(index=range(len(records)))
+    frame.insert(0, ROW, [row for row, _ in records])
+    if any(extra):
+        frame["_extra"] = extra
+    frame.attrs["encoding"] = encoding
+    frame.attrs["warnings"] = warnings
+    frame.attrs["duplicates"] = duplicates
+    return frame
+
+
 def install() -> None:
-    """Make ``opsworkbench.ingest`` validate surveys with this row-wise copy."""
+    """Make ``opsworkbench.ingest`` read and validate surveys with these row-wise copies."""
+    readers._csv_records = _csv_records
+    readers._frame = _frame
     load.prepare_survey = prepare_survey

@@ -126,17 +126,21 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     delimiter = reader.dialect.delimiter
-    header, records, row = None, [], 0
+    header, records, row, line = None, [], 0, 0
     try:
         for cells in reader:
             row += 1
             if header is None:
                 if any(c.strip() for c in cells):
                     header = cells
+                line = reader.line_num
                 continue
             if not any(c.strip() for c in cells):
+                line = reader.line_num
                 continue
-            _check_swallowed_rows(cells, len(header), delimiter, path, row)
+            if reader.line_num - line > 1:  # only a record over several lines holds a line break
+                _check_swallowed_rows(cells, len(header), delimiter, path, row)
+            line = reader.line_num
             records.append((row, cells))
             if len(records) > MAX_ROWS:
                 raise InputError(
@@ -357,16 +361,18 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
     width = len(names)
     if width > MAX_COLUMNS:
         raise InputError(f"more than {MAX_COLUMNS:,} columns", file=path)
+    # cells of every row, one tuple per column (short rows padded with empty cells)
+    padded = (
+        cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
+        for _, cells in records
+    )
+    cells_by_column = list(zip(*padded, strict=False))[:width] if records else [()] * width
     # unnamed columns: keep them (named by letter) only when they hold values
-    filled = [False] * width
-    extra = []
-    for _, cells in records:
-        for i, cell in enumerate(cells[:width]):
-            if not filled[i] and cell.strip():
-                filled[i] = True
-        tail = [c for c in cells[width:] if c.strip()]
-        extra.append(" | ".join(tail))
-    keep = [i for i in range(width) if names[i] or filled[i]]
+    keep = [i for i in range(width) if names[i] or any(c.strip() for c in cells_by_column[i])]
+    extra = [
+        " | ".join([c for c in cells[width:] if c.strip()]) if len(cells) > width else ""
+        for _, cells in records
+    ]
     labels = {i: names[i] or f"Unnamed: {column_letter(i)}" for i in keep}
     seen: dict[str, int] = {}
     duplicates: dict[str, list[str]] = {}
@@ -379,10 +385,10 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
             duplicates.setdefault(labels[first], [f"column {column_letter(first)}"]).append(
                 f"column {column_letter(i)}"
             )
-    columns = {
-        labels[i]: [cells[i] if i < len(cells) else "" for _, cells in records] for i in keep
-    }
+    columns = {labels[i]: cells_by_column[i] for i in keep}
+    del cells_by_column
     frame = pd.DataFrame(columns, dtype=object)
+    del columns
     if frame.empty and not keep:
         frame = pd.DataFrame(index=range(len(records)))
     frame.insert(0, ROW, [row for row, _ in records])

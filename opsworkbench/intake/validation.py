@@ -63,7 +63,8 @@ CODE_LIKE = re.compile(r"^[^\W\d_]{0,12}[ _.#:-]?\d{1,6}[a-z]?$", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip()
+    """Single spaces, none around (``str.split`` and ``\\s`` know the same white space)."""
+    return " ".join(str(text).split())
 
 
 def _quarantine(row: pd.Series, reason: str, columns: list[str], keep_as_is=()) -> dict:
@@ -128,19 +129,31 @@ def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) ->
 
 
 def free_text_problem(values: pd.Series) -> str | None:
-    """Why a column of answers looks like codes, numbers or categories, or None if it is text."""
-    answers = values[values.str.strip().ne("")]
-    if len(answers) < 5:
+    """Why a column of answers looks like codes, numbers or categories, or None if it is text.
+
+    Each distinct answer is looked at once; shares and the median count every answer.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    uniques = pd.Series(uniques, dtype=object)
+    given = uniques.str.strip().ne("").to_numpy(dtype=bool)
+    counts = np.bincount(codes, minlength=len(uniques))[given]
+    uniques = uniques[given]
+    total = int(counts.sum())
+    if total < 5:
         return None
-    numeric = pd.to_numeric(answers.str.replace(",", ".", regex=False), errors="coerce")
-    examples = ", ".join(repr(scrub_pii(v)) for v in answers.drop_duplicates().head(3))
-    if numeric.notna().mean() >= 0.9:
+
+    def share(flags: pd.Series) -> float:
+        return float(counts[flags.to_numpy(dtype=bool)].sum()) / total
+
+    numeric = pd.to_numeric(uniques.str.replace(",", ".", regex=False), errors="coerce")
+    examples = ", ".join(repr(scrub_pii(v)) for v in uniques.head(3))
+    if share(numeric.notna()) >= 0.9:
         return f"it holds numbers ({examples}…)"
-    if answers.str.match(CODE_LIKE).mean() >= 0.9:
+    if share(uniques.str.match(CODE_LIKE).astype(bool)) >= 0.9:
         return f"it holds codes ({examples}…)"
-    distinct = answers.nunique()
-    words = answers.str.split().str.len().median()
-    if len(answers) >= 20 and distinct <= max(12, len(answers) // 20) and words <= 3:
+    distinct = len(uniques)
+    words = np.median(np.repeat(uniques.str.split().str.len().to_numpy(dtype=float), counts))
+    if total >= 20 and distinct <= max(12, total // 20) and words <= 3:
         return f"it holds {distinct} repeated categories ({examples}…)"
     return None
 
@@ -380,7 +393,8 @@ def prepare_survey(
                 + ", ".join(repr(v) for v in rare.index[:3])
                 + f"); they are grouped as unit '{OTHER_UNIT}'"
             )
-        if len(unit) and pd.to_numeric(unit, errors="coerce").notna().all():
+        distinct_units = pd.Series(pd.unique(unit.to_numpy()), dtype=object)
+        if len(unit) and pd.to_numeric(distinct_units, errors="coerce").notna().all():
             out.warnings.append(
                 f"column '{cols['unit']}' holds numbers ("
                 + ", ".join(repr(v) for v in sorted(unit.unique())[:3])
