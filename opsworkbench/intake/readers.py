@@ -10,10 +10,11 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -121,10 +122,19 @@ def column_letter(position: int) -> str:
     return letters
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ends kept),
+    without its copy of the whole text at four bytes a character."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (spreadsheet row, cells) records of a CSV text, blank lines left out."""
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=sniff_delimiter(text))
     delimiter = reader.dialect.delimiter
     header, records, row, line = None, [], 0, 0
     try:
@@ -346,6 +356,7 @@ def read_table(
             text = text.replace("\x00", "")
             warnings.append("NUL characters were removed (the file may be damaged)")
         header, records = _csv_records(text, path)
+        del text
     else:
         raise InputError(
             f"unsupported file type '{suffix}'", file=path, hint="export the data as CSV or XLSX"
@@ -353,7 +364,14 @@ def read_table(
     return _frame(header, records, path, encoding, warnings)
 
 
+def _shared(cells: tuple[str, ...]) -> np.ndarray:
+    """A column's cells with one string object per distinct value (units, scales repeat)."""
+    codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
+    return np.asarray(uniques, dtype=object)[codes]
+
+
 def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
+    """The frame of ``records``, which it empties as it goes to hold one copy at a time."""
     if encoding == "xlsx":  # cells right of the header are data in unnamed columns, not extras
         widest = max((len(cells) for _, cells in records), default=0)
         header = [*header, *[""] * (widest - len(header))]
@@ -385,13 +403,15 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
             duplicates.setdefault(labels[first], [f"column {column_letter(first)}"]).append(
                 f"column {column_letter(i)}"
             )
-    columns = {labels[i]: cells_by_column[i] for i in keep}
+    rows = [row for row, _ in records]
+    records.clear()
+    columns = {labels[i]: _shared(cells_by_column[i]) for i in keep}
     del cells_by_column
     frame = pd.DataFrame(columns, dtype=object)
     del columns
     if frame.empty and not keep:
-        frame = pd.DataFrame(index=range(len(records)))
-    frame.insert(0, ROW, [row for row, _ in records])
+        frame = pd.DataFrame(index=range(len(rows)))
+    frame.insert(0, ROW, rows)
     if any(extra):
         frame["_extra"] = extra
     frame.attrs["encoding"] = encoding
