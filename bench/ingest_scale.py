@@ -8,7 +8,9 @@ an answer is a filled text cell of a core question (work, success); a respondent
 gives two. A few respondents submit twice and some rows have no answer, as in real exports,
 so the quarantine path is timed too.
 
-Each ingest runs in its own child process; its peak memory is the child's real peak RSS
+The export is built, and each ingest runs, in a child process of its own (so that no
+process's memory counts towards another's peak; this one imports no data libraries); an
+ingest's peak memory is the child's real peak RSS
 (``os.wait4`` rusage, ``ru_maxrss``), Python and the libraries included. The baseline is the
 row-wise validation and reading this package used before (``bench/_rowwise_baseline.py``),
 run on the same files in the same run. A baseline that would take over five minutes is not
@@ -25,9 +27,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,8 +71,10 @@ surveys:
 BASELINE_LIMIT = 300.0  # seconds: a longer baseline run is estimated, not run
 
 
-def sample_pool() -> pd.DataFrame:
+def sample_pool():
     """Every sample respondent, in the generic columns (dates as the tools wrote them)."""
+    import pandas as pd
+
     from opsworkbench.intake.readers import parse_timestamp, read_survey
     from opsworkbench.intake.study import load_study
 
@@ -103,6 +104,9 @@ def sample_pool() -> pd.DataFrame:
 
 def build_export(folder: Path, answers: int, seed: int = 7) -> tuple[int, int]:
     """Write study.yml and export.csv with about ``answers`` answers; returns (rows, answers)."""
+    import numpy as np
+    import pandas as pd
+
     pool = sample_pool()
     per_row = (pool[["work", "success"]].apply(lambda c: c.str.strip().ne("")).sum(axis=1)).mean()
     rows = int(round(answers / per_row))
@@ -158,16 +162,24 @@ def child(mode: str, folder: str, profile: str | None) -> None:
     )
 
 
+def _env() -> dict:
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def build_in_child(folder: Path, answers: int) -> tuple[int, int]:
+    command = [sys.executable, __file__, "--child", "build", str(folder), "--answers", str(answers)]
+    out = subprocess.run(command, env=_env(), check=True, capture_output=True, text=True).stdout
+    rows, filled = json.loads(out.strip().splitlines()[-1])
+    return rows, filled
+
+
 def run_child(mode: str, folder: Path, profile: str | None = None) -> dict:
     """One ingest in a child process: its JSON figures plus its peak RSS in MB."""
     command = [sys.executable, __file__, "--child", mode, str(folder)]
     if profile:
         command += ["--profile-out", profile]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=_env(), text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -188,6 +200,9 @@ def main() -> None:
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
     parser.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "build":
+        print(json.dumps(build_export(Path(args.folder), args.answers[0])))
+        return
     if args.child:
         child(args.child, args.folder, args.profile_out)
         return
@@ -199,7 +214,7 @@ def main() -> None:
     for answers in args.answers:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            rows, filled = build_export(folder, answers)
+            rows, filled = build_in_child(folder, answers)
             runs = {}
             profile = str(ROOT / f"ingest_{answers}.prof") if args.profile else None
             runs["new"] = run_child("new", folder, profile)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,12 +125,40 @@ def column_letter(position: int) -> str:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+# Line breaks to str.splitlines that are not line breaks to a CSV file
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def _lines(text: str) -> Iterator[str]:
+def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
     """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ends kept),
-    without its copy of the whole text at four bytes a character."""
-    return (match.group() for match in _LINE.finditer(text))
+    without its copy of the whole text at four bytes a character.
+
+    The text is split a chunk at a time, each ending at a line feed so that no ``\r\n``
+    is cut in two.
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        piece = text[start:end]
+        if any(char in piece for char in _OTHER_BREAKS):
+            yield from (match.group() for match in _LINE.finditer(piece))
+        else:
+            yield from piece.splitlines(keepends=True)
+        start = end
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cycle collector while reading: rows make many lists but no cycles, and a
+    collector run walks every row read so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -333,6 +363,11 @@ def read_table(
         if not path.is_file():
             raise InputError("file not found", file=path, hint="check the file name in study.yml")
         data = path.read_bytes()
+    with _no_cycle_collection():
+        return _read_table(path, sheet, data)
+
+
+def _read_table(path: Path, sheet: str | int | None, data: bytes) -> pd.DataFrame:
     suffix = path.suffix.lower()
     warnings: list[str] = []
     if suffix in (".xlsx", ".xlsm", ".xls"):
