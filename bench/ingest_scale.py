@@ -195,6 +195,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--answers", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--baseline-limit",
+        type=float,
+        default=BASELINE_LIMIT,
+        help="seconds: a baseline estimated to take longer is not run (default 300)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile each new ingest")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
@@ -219,7 +225,7 @@ def main() -> None:
             profile = str(ROOT / f"ingest_{answers}.prof") if args.profile else None
             runs["new"] = run_child("new", folder, profile)
             estimate = filled / baseline_rate[0] if baseline_rate else 0.0
-            if not args.no_baseline and estimate <= BASELINE_LIMIT:
+            if not args.no_baseline and estimate <= args.baseline_limit:
                 runs["baseline"] = run_child("baseline", folder)
                 base = runs["baseline"]
                 baseline_rate = (filled / base["seconds"], base["peak_mb"], answers)
@@ -240,7 +246,7 @@ def main() -> None:
             elif not args.no_baseline and baseline_rate:
                 print(
                     f"  baseline not run at {filled:,} answers: it would take about "
-                    f"{estimate:,.0f} s (over {BASELINE_LIMIT:.0f} s); compared with the "
+                    f"{estimate:,.0f} s (over {args.baseline_limit:.0f} s); compared with the "
                     f"baseline measured at {baseline_rate[2]:,} answers"
                 )
             table.append((filled, runs["new"], runs.get("baseline")))
