@@ -33,6 +33,7 @@ MAX_ROWS = 2_000_000
 MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 262_144
 MAX_UNPACKED_BYTES = 2_000_000_000  # an XLSX's XML once unzipped
+SHARED_CELLS = 1 << 16  # distinct cell values kept to share while reading a CSV
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 
 
@@ -167,6 +168,7 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
     reader = csv.reader(_lines(text), delimiter=sniff_delimiter(text))
     delimiter = reader.dialect.delimiter
     header, records, row, line = None, [], 0, 0
+    shared: dict[str, str] = {}  # one string object per value that repeats (units, scales)
     try:
         for cells in reader:
             row += 1
@@ -181,7 +183,9 @@ def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list
             if reader.line_num - line > 1:  # only a record over several lines holds a line break
                 _check_swallowed_rows(cells, len(header), delimiter, path, row)
             line = reader.line_num
-            records.append((row, cells))
+            if len(shared) > SHARED_CELLS:
+                shared.clear()
+            records.append((row, [shared.setdefault(c, c) for c in cells]))
             if len(records) > MAX_ROWS:
                 raise InputError(
                     f"more than {MAX_ROWS:,} rows",
