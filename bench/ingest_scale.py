@@ -102,8 +102,23 @@ def sample_pool():
     return pd.concat(frames, ignore_index=True).fillna("")
 
 
-def build_export(folder: Path, answers: int, seed: int = 7) -> tuple[int, int]:
-    """Write study.yml and export.csv with about ``answers`` answers; returns (rows, answers)."""
+def _letters(number: int) -> str:
+    word = ""
+    while True:
+        number, rest = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[rest] + word
+        if not number:
+            return word
+
+
+def build_export(
+    folder: Path, answers: int, seed: int = 7, distinct: bool = False
+) -> tuple[int, int]:
+    """Write study.yml and export.csv with about ``answers`` answers; returns (rows, answers).
+
+    ``distinct``: every answer made unique (a word of letters appended), so that no answer
+    repeats, as in an export of long free-text answers.
+    """
     import numpy as np
     import pandas as pd
 
@@ -116,6 +131,13 @@ def build_export(folder: Path, answers: int, seed: int = 7) -> tuple[int, int]:
     again = rng.random(rows) < 0.01  # resubmissions: an earlier respondent's id again
     ids[again] = ids[rng.integers(0, rows, rows)[again]].to_numpy()
     big["respondent_id"] = ids.where(big["respondent_id"].str.strip().ne(""), "")
+    if distinct:
+        for number, question in enumerate(("work", "success")):
+            given = big[question].str.strip().ne("")
+            words = [_letters(2 * i + number) for i in range(rows)]
+            big[question] = big[question].where(
+                ~given, big[question] + " (" + pd.Series(words) + ")"
+            )
     big = big[[*COLUMNS, *QUESTIONS]].rename(columns=HEADER)
     big.to_csv(folder / "export.csv", index=False)
     (folder / "study.yml").write_text(STUDY)
@@ -167,8 +189,9 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": path}
 
 
-def build_in_child(folder: Path, answers: int) -> tuple[int, int]:
+def build_in_child(folder: Path, answers: int, distinct: bool) -> tuple[int, int]:
     command = [sys.executable, __file__, "--child", "build", str(folder), "--answers", str(answers)]
+    command += ["--distinct-answers"] if distinct else []
     out = subprocess.run(command, env=_env(), check=True, capture_output=True, text=True).stdout
     rows, filled = json.loads(out.strip().splitlines()[-1])
     return rows, filled
@@ -196,6 +219,11 @@ def main() -> None:
     parser.add_argument("--answers", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument(
+        "--distinct-answers",
+        action="store_true",
+        help="make every answer unique (no repeats for the scrubber to reuse)",
+    )
+    parser.add_argument(
         "--baseline-limit",
         type=float,
         default=BASELINE_LIMIT,
@@ -207,7 +235,11 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "build":
-        print(json.dumps(build_export(Path(args.folder), args.answers[0])))
+        print(
+            json.dumps(
+                build_export(Path(args.folder), args.answers[0], distinct=args.distinct_answers)
+            )
+        )
         return
     if args.child:
         child(args.child, args.folder, args.profile_out)
@@ -220,7 +252,7 @@ def main() -> None:
     for answers in args.answers:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            rows, filled = build_in_child(folder, answers)
+            rows, filled = build_in_child(folder, answers, args.distinct_answers)
             runs = {}
             profile = str(ROOT / f"ingest_{answers}.prof") if args.profile else None
             runs["new"] = run_child("new", folder, profile)
