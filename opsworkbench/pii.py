@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["scrub_pii", "PATTERNS", "MAX_MATCH_WIDTH"]
+__all__ = ["scrub_pii", "scrub_pii_many", "PATTERNS", "MAX_MATCH_WIDTH"]
 
 # A match attempt of any pattern below reads at most this many characters.
 MAX_MATCH_WIDTH = 2100
@@ -778,6 +778,24 @@ def _scrub_known_names(text: str, names: Iterable[str]) -> str:
     return text
 
 
+def _scrub_patterns(text: str) -> str:
+    """E-mails, mentions, URLs, national ids and phone numbers: the passes before names."""
+    if "@" in text:
+        text = EMAIL.sub("[email]", text)
+        text = MENTION.sub("[name]", text)
+    if _MAYBE_OBFUSCATED.search(text):
+        text = OBFUSCATED_EMAIL.sub("[email]", text)
+    if _MAYBE_URL.search(text):
+        text = URL.sub("[url]", text)
+    if _DIGIT.search(text):
+        text = NINO.sub("[id]", text)
+        text = SSN.sub("[id]", text)
+        text = IBAN.sub(_iban_ok, text)
+        text = CARD.sub(_card_ok, text)
+        text = _scrub_phones(text)
+    return text
+
+
 def scrub_pii(text: str, names: Iterable[str] = ()) -> str:
     """Replace e-mail addresses, URLs, phone numbers, national ids and names in free text.
 
@@ -796,18 +814,81 @@ def scrub_pii(text: str, names: Iterable[str] = ()) -> str:
     """
     if not text:
         return text
-    if "@" in text:
-        text = EMAIL.sub("[email]", text)
-        text = MENTION.sub("[name]", text)
-    if _MAYBE_OBFUSCATED.search(text):
-        text = OBFUSCATED_EMAIL.sub("[email]", text)
-    if _MAYBE_URL.search(text):
-        text = URL.sub("[url]", text)
-    if _DIGIT.search(text):
-        text = NINO.sub("[id]", text)
-        text = SSN.sub("[id]", text)
-        text = IBAN.sub(_iban_ok, text)
-        text = CARD.sub(_card_ok, text)
-        text = _scrub_phones(text)
-    text = _scrub_known_names(text, names)
+    text = _scrub_known_names(_scrub_patterns(text), names)
     return _scrub_names(text)
+
+
+def _case_classes() -> dict[int, str]:
+    """Characters that case-insensitive matching treats alike beyond lower case (ſ and s),
+    each mapped to one of its class."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except ImportError:  # another Python: every name is then looked for in full
+        return {}
+    table: dict[int, str] = {}
+    for char, alike in _EXTRA_CASES.items():
+        members = {char, *alike}
+        for other in alike:
+            members.update(_EXTRA_CASES.get(other, ()))
+        table[char] = chr(min(members))
+    return table
+
+
+_CASE_CLASSES = _case_classes()
+
+
+def _case_key(text: str) -> str | None:
+    """``text`` such that a case-insensitive match of a name implies a substring of keys."""
+    if not _CASE_CLASSES:
+        return None
+    return text.replace("\u0130", "i").lower().translate(_CASE_CLASSES)
+
+
+def scrub_pii_many(texts: Iterable[str], names: Iterable[Iterable[str]] | None = None) -> list[str]:
+    """``[scrub_pii(t, n) for t, n in zip(texts, names)]``, each distinct text scrubbed once.
+
+    Survey answers repeat ("n/a", "don't know", the same unit names), so each distinct text
+    goes through the patterns and the name pass once. A respondent's own ``names`` are looked
+    for only in texts where one of their words occurs, whatever the letter case.
+    """
+    done: dict[str, str] = {}
+    if names is None:
+        out = []
+        for text in texts:
+            found = done.get(text)
+            if found is None:
+                found = done[text] = scrub_pii(text)
+            out.append(found)
+        return out
+    patterned: dict[str, tuple[str, str | None]] = {}
+    named: dict[str, str] = {}
+    out = []
+    for text, own in zip(texts, names, strict=True):
+        if not text:
+            out.append(text)
+            continue
+        own = list(own)
+        if not own:
+            found = done.get(text)
+            if found is None:
+                found = done[text] = scrub_pii(text)
+            out.append(found)
+            continue
+        cleaned = patterned.get(text)
+        if cleaned is None:
+            plain = _scrub_patterns(text)
+            cleaned = patterned[text] = (plain, _case_key(plain))
+        plain, key = cleaned
+        if key is None or any(
+            word_key in key
+            for name in own
+            if isinstance(name, str)
+            for word in name.split()
+            if (word_key := _case_key(word.strip(".,"))) is not None
+        ):
+            plain = _scrub_known_names(plain, own)
+        found = named.get(plain)
+        if found is None:
+            found = named[plain] = _scrub_names(plain)
+        out.append(found)
+    return out

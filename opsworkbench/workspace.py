@@ -415,3 +415,132 @@ def table(
         sql += " AND wave_id = ?"
         params.append(wave_id)
     return con.execute(sql, params).df()
+
+
+# --- intake: writes made while loading studies ---
+# What ``opsworkbench.intake.load`` reads and writes about organisations, sources, waves and
+# quarantined rows; the rows themselves go in with ``insert_frame``.
+
+INVENTORY_TABLES = ("metrics", "okrs", "capabilities")
+
+
+def record_organisation(
+    con: duckdb.DuckDBPyConnection,
+    org_id: str,
+    *,
+    name: str,
+    sector: str | None,
+    min_group_size: int,
+    min_quote_group_size: int,
+    study_file: str,
+) -> None:
+    """Add or update an organisation as its study file describes it."""
+    con.execute(
+        "INSERT OR REPLACE INTO organisations VALUES (?, ?, ?, ?, ?, ?)",
+        [org_id, name, sector, min_group_size, min_quote_group_size, study_file],
+    )
+
+
+def delete_organisation_if_empty(con: duckdb.DuckDBPyConnection, org_id: str) -> bool:
+    """Remove an organisation none of whose files loaded, so it is not listed as if it had data;
+    says whether it was removed."""
+    if con.execute("SELECT 1 FROM sources WHERE org_id = ?", [org_id]).fetchone():
+        return False
+    con.execute("DELETE FROM organisations WHERE org_id = ?", [org_id])
+    return True
+
+
+def loaded_source(con: duckdb.DuckDBPyConnection, org_id: str, kind: str, key: str) -> tuple | None:
+    """What the last load of a wave or inventory recorded: (sha256, rows read, rows loaded,
+    rows quarantined, warnings, layout, source file, settings sha256), or None."""
+    return con.execute(
+        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined, warnings, layout, "
+        "source_file, settings_sha256 FROM sources WHERE org_id = ? AND kind = ? AND key = ?",
+        [org_id, kind, key],
+    ).fetchone()
+
+
+def previous_source(con: duckdb.DuckDBPyConnection, org_id: str, kind: str, key: str) -> str | None:
+    """The file a wave or inventory was loaded from last time, if any."""
+    row = con.execute(
+        "SELECT source_file FROM sources WHERE org_id = ? AND kind = ? AND key = ?",
+        [org_id, kind, key],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def quarantine_reasons(con: duckdb.DuckDBPyConnection, org_id: str, source_file: str) -> list[str]:
+    """The reason of each row quarantined from a source file."""
+    rows = con.execute(
+        "SELECT reason FROM quarantine WHERE org_id = ? AND source_file = ?",
+        [org_id, source_file],
+    ).fetchall()
+    return [reason for (reason,) in rows]
+
+
+def replace_wave(
+    con: duckdb.DuckDBPyConnection,
+    org_id: str,
+    wave_id: str,
+    *,
+    fielded_on,
+    source_file: str,
+    sha256: str,
+) -> None:
+    """Delete a wave's respondents, responses and questions and record it anew."""
+    for name in ("respondents", "responses", "questions", "waves"):
+        con.execute(f"DELETE FROM {name} WHERE org_id = ? AND wave_id = ?", [org_id, wave_id])
+    con.execute(
+        "INSERT INTO waves VALUES (?, ?, ?, ?, ?)",
+        [org_id, wave_id, fielded_on, source_file, sha256],
+    )
+
+
+def clear_inventory(con: duckdb.DuckDBPyConnection, kind: str, org_id: str) -> None:
+    """Delete an organisation's metrics, OKRs or capabilities before they are loaded again."""
+    if kind not in INVENTORY_TABLES:
+        raise ValueError(f"not an inventory table: {kind!r}")
+    con.execute(f"DELETE FROM {kind} WHERE org_id = ?", [org_id])
+
+
+def clear_quarantine(con: duckdb.DuckDBPyConnection, org_id: str, source_files) -> None:
+    """Delete the rows quarantined from these source files."""
+    for name in source_files:
+        con.execute("DELETE FROM quarantine WHERE org_id = ? AND source_file = ?", [org_id, name])
+
+
+def record_source(
+    con: duckdb.DuckDBPyConnection,
+    org_id: str,
+    kind: str,
+    key: str,
+    *,
+    source_file: str,
+    sha256: str,
+    encoding: str,
+    layout: str,
+    rows_read: int,
+    rows_loaded: int,
+    rows_quarantined: int,
+    warnings: list[str],
+    settings_sha256: str,
+) -> None:
+    """Record (or replace) what loading a wave or inventory from a file gave."""
+    con.execute(
+        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            org_id,
+            kind,
+            key,
+            source_file,
+            sha256,
+            encoding,
+            layout,
+            rows_read,
+            rows_loaded,
+            rows_quarantined,
+            dt.datetime.now(),
+            warnings,
+            settings_sha256,
+        ],
+    )

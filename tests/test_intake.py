@@ -532,3 +532,67 @@ def test_a_changed_mapping_reloads_an_unchanged_file(tmp_path):
     study.write_text(study.read_text().replace("success: success", "success: other"))
     assert ow.ingest(study, ws)[0].status == "replaced"
     assert set(q(ws, "SELECT text FROM responses WHERE question = 'success'").text) == {"x"}
+
+
+# Column-wise validation gives what the row-by-row rules give
+
+
+def test_pseudonyms_are_the_privacy_modules():
+    from opsworkbench.intake.validation import _pseudonymiser
+    from opsworkbench.privacy import pseudonymise
+
+    pseudonym = _pseudonymiser(salt="s3cret", org_id="acme")
+    for raw in ["E0001", "", "row12", "Ünïcode id", "a\x1fb"]:
+        assert pseudonym(raw) == pseudonymise(raw, salt="s3cret", org_id="acme")
+
+
+@pytest.mark.filterwarnings("ignore:Parsing dates in:UserWarning")
+@pytest.mark.parametrize("dayfirst", [False, True])
+def test_dates_read_column_wise_are_those_read_one_by_one(dayfirst):
+    from opsworkbench.intake.readers import parse_timestamp
+    from opsworkbench.intake.validation import _timestamps
+
+    values = [
+        "2026-05-11 09:14:00",
+        "2026-05-11T09:14:00.123456",
+        "2026-05-11",
+        "2026-02-30 10:00:00",
+        "2026-05-11 24:00:00",
+        " 2026-05-11 09:14 ",
+        "46153.34514",
+        "46153",
+        "46153.",
+        "2026",
+        "99999",
+        "1e5",
+        "2026-05-11T09:14:00+01:00",
+        "2026-05-11T09:14:00Z",
+        "11/05/2026 09:14",
+        "13/05/2026",
+        "5/13/2026 9:14:00 AM",
+        "2026/05/11 9:14:00 AM GMT+1",
+        "9999-12-31 23:59:59",
+        "not a date",
+        "",
+        "   ",
+    ]
+    parsed, zoned = _timestamps(pd.Series(values * 2, dtype=object), dayfirst)
+    expected = []
+    for value in values * 2:
+        ts = parse_timestamp(value, dayfirst=dayfirst)
+        if ts is not None and ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC").tz_localize(None)
+        expected.append(pd.NaT if ts is None else ts)
+    assert parsed.tolist() == expected
+    assert zoned == 2 * sum(
+        (ts := parse_timestamp(v, dayfirst=dayfirst)) is not None and ts.tzinfo is not None
+        for v in values
+    )
+
+
+def test_csv_lines_are_split_where_a_csv_reader_splits_them():
+    from opsworkbench.intake.readers import _lines
+
+    text = 'a,b\r\n"x\ry",z\rq\x0bw,\u2028e\n\nlast'
+    for chunk in (1, 2, 5, 1 << 20):
+        assert list(_lines(text, chunk)) == list(io.StringIO(text, newline=""))

@@ -59,10 +59,7 @@ CYCLE_EXCEPTIONS = {
         "readers.decode; goes when read_yaml_list moves to yamlio"
     ),
 }
-SQL_EXCEPTIONS = {
-    # SQL still being moved into named functions of workspace.py:
-    ("opsworkbench.intake.load", ".execute("): "ingest writes and replaces waves",
-}
+SQL_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -207,3 +207,19 @@ def test_pathological_answers_are_scrubbed_with_few_checks(label, monkeypatch):
     assert len(calls) <= runs + 1
     if label in ("one long word", "many dots", "capitalised words", "thousands"):
         assert got == text
+
+
+def test_scrubbing_many_texts_once_each_gives_what_scrubbing_each_gives(planted):
+    texts = [*planted.text.tolist(), "", "n/a", "n/a", "ask PRİYA", "ſam said", "RAMAN did it"]
+    owners = [
+        ["Priya Raman", "Priya", "Raman"],
+        [],
+        ["Sam"],
+        ["Jo Li", "Jo", "Li"],
+        ["K. Smith"],
+    ]
+    names = [owners[i % len(owners)] for i in range(len(texts))]
+    assert pii.scrub_pii_many(texts) == [scrub_pii(t) for t in texts]
+    assert pii.scrub_pii_many(texts, names) == [
+        scrub_pii(t, n) for t, n in zip(texts, names, strict=True)
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -73,44 +72,31 @@ def _store(
     """Replace what this source loaded before with ``prepared``, in one transaction."""
     with ws.transaction(con):
         if wave is not None:
-            for name in ("respondents", "responses", "questions", "waves"):
-                con.execute(f"DELETE FROM {name} WHERE org_id = ? AND wave_id = ?", [org_id, key])
-            con.execute(
-                "INSERT INTO waves VALUES (?, ?, ?, ?, ?)",
-                [org_id, key, wave.fielded_on, source, sha],
+            ws.replace_wave(
+                con, org_id, key, fielded_on=wave.fielded_on, source_file=source, sha256=sha
             )
         else:
-            con.execute(f"DELETE FROM {kind} WHERE org_id = ?", [org_id])
-        previous = con.execute(  # the file this wave or inventory came from last time
-            "SELECT source_file FROM sources WHERE org_id = ? AND kind = ? AND key = ?",
-            [org_id, kind, key],
-        ).fetchone()
-        for name in {source, *(previous or ())}:
-            con.execute(
-                "DELETE FROM quarantine WHERE org_id = ? AND source_file = ?", [org_id, name]
-            )
+            ws.clear_inventory(con, kind, org_id)
+        previous = ws.previous_source(con, org_id, kind, key)  # the file it came from last time
+        ws.clear_quarantine(con, org_id, {source} | ({previous} if previous else set()))
         for name, frame in prepared.tables.items():
             ws.insert_frame(con, name, frame)
         q = pd.DataFrame(prepared.quarantine, columns=["row_number", "reason", "raw"])
         ws.insert_frame(con, "quarantine", q.assign(org_id=org_id, source_file=source))
-        loaded = len(next(iter(prepared.tables.values())))
-        con.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                org_id,
-                kind,
-                key,
-                source,
-                sha,
-                encoding,
-                layout,
-                prepared.rows_read,
-                loaded,
-                len(prepared.quarantine),
-                dt.datetime.now(),
-                prepared.warnings,
-                settings,
-            ],
+        ws.record_source(
+            con,
+            org_id,
+            kind,
+            key,
+            source_file=source,
+            sha256=sha,
+            encoding=encoding,
+            layout=layout,
+            rows_read=prepared.rows_read,
+            rows_loaded=len(next(iter(prepared.tables.values()))),
+            rows_quarantined=len(prepared.quarantine),
+            warnings=prepared.warnings,
+            settings_sha256=settings,
         )
 
 
@@ -122,24 +108,13 @@ def _ingest_source(
     label = name if sheet is None else f"{name} [{sheet}]"  # how quarantine rows name their source
     data = study.open_file(name)  # only regular files inside the study folder, size-capped
     sha = hashlib.sha256(data).hexdigest()
-    before = con.execute(
-        "SELECT source_sha256, rows_read, rows_loaded, rows_quarantined, warnings, layout, "
-        "source_file, settings_sha256 FROM sources "
-        "WHERE org_id = ? AND kind = ? AND key = ?",
-        [study.org_id, kind, key],
-    ).fetchone()
+    before = ws.loaded_source(con, study.org_id, kind, key)
     # what the study says about the file (mapping, format, minimum group size) counts too
     settings = hashlib.sha256(
         f"{survey.model_dump_json() if survey else kind}|{study.privacy.min_group_size}".encode()
     ).hexdigest()
     if before and before[0] == sha and before[6] == label and before[7] == settings:
-        reasons = Counter(
-            r.split(":")[0]
-            for (r,) in con.execute(
-                "SELECT reason FROM quarantine WHERE org_id = ? AND source_file = ?",
-                [study.org_id, label],
-            ).fetchall()
-        )
+        reasons = Counter(r.split(":")[0] for r in ws.quarantine_reasons(con, study.org_id, label))
         return FileResult(
             study.org_id,
             kind,
@@ -153,6 +128,7 @@ def _ingest_source(
     source = str(path)
     if survey is not None:
         frame, layout = read_survey(path, layout=survey.format, sheet=survey.sheet, data=data)
+        del data  # the file's bytes are not needed once read
         prepared = prepare_survey(
             frame,
             survey,
@@ -167,8 +143,11 @@ def _ingest_source(
             frame = read_yaml_list(data, source, key=kind)
         else:
             frame = read_table(path, data=data)
+        del data
         prepared = INVENTORIES[kind](frame, org_id=study.org_id, source=source)
         prepared.warnings[:0] = frame.attrs.get("warnings", [])
+    encoding = frame.attrs.get("encoding", "")
+    del frame  # the rows as read; what is stored is in ``prepared``
     _store(
         con,
         org_id=study.org_id,
@@ -179,7 +158,7 @@ def _ingest_source(
         settings=settings,
         prepared=prepared,
         layout=layout,
-        encoding=frame.attrs.get("encoding", ""),
+        encoding=encoding,
         wave=survey,
     )
     loaded = len(next(iter(prepared.tables.values())))
@@ -205,16 +184,14 @@ def ingest_study(study: Study, con) -> list[FileResult]:
         raise InputError(
             f"wave ids must be unique, got {wave_ids}", file=study.folder / "study.yml"
         )
-    con.execute(
-        "INSERT OR REPLACE INTO organisations VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            study.org_id,
-            study.name,
-            study.sector,
-            study.privacy.min_group_size,
-            study.privacy.min_quote_group_size,
-            str(study.folder / "study.yml"),
-        ],
+    ws.record_organisation(
+        con,
+        study.org_id,
+        name=study.name,
+        sector=study.sector,
+        min_group_size=study.privacy.min_group_size,
+        min_quote_group_size=study.privacy.min_quote_group_size,
+        study_file=str(study.folder / "study.yml"),
     )
     sources = [("survey", s.wave_id, s.file, s) for s in study.surveys] + [
         (kind, kind, getattr(study, kind), None) for kind in INVENTORIES if getattr(study, kind)
@@ -237,9 +214,7 @@ def ingest_study(study: Study, con) -> list[FileResult]:
         ]
     except Exception:
         # an organisation none of whose files loaded is not listed as if it had data
-        if not con.execute("SELECT 1 FROM sources WHERE org_id = ?", [study.org_id]).fetchone():
-            con.execute("DELETE FROM organisations WHERE org_id = ?", [study.org_id])
-        else:
+        if not ws.delete_organisation_if_empty(con, study.org_id):
             _score(con, study.org_id)  # what did load is scored
         raise
     _score(con, study.org_id)  # each new text is scored once, here, and stored

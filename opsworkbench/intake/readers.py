@@ -5,15 +5,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import io
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -30,6 +33,7 @@ MAX_ROWS = 2_000_000
 MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 262_144
 MAX_UNPACKED_BYTES = 2_000_000_000  # an XLSX's XML once unzipped
+SHARED_CELLS = 1 << 16  # distinct cell values kept to share while reading a CSV
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected workbooks
 
 
@@ -121,23 +125,67 @@ def column_letter(position: int) -> str:
     return letters
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+# Line breaks to str.splitlines that are not line breaks to a CSV file
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines(text: str, chunk: int = 1 << 20) -> Iterator[str]:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` gives them (ends kept),
+    without its copy of the whole text at four bytes a character.
+
+    The text is split a chunk at a time, each ending at a line feed so that no ``\r\n``
+    is cut in two.
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + chunk)
+        end = len(text) if end < 0 else end + 1
+        piece = text[start:end]
+        if any(char in piece for char in _OTHER_BREAKS):
+            yield from (match.group() for match in _LINE.finditer(piece))
+        else:
+            yield from piece.splitlines(keepends=True)
+        start = end
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause the cycle collector while reading: rows make many lists but no cycles, and a
+    collector run walks every row read so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _csv_records(text: str, path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (spreadsheet row, cells) records of a CSV text, blank lines left out."""
     csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=sniff_delimiter(text))
     delimiter = reader.dialect.delimiter
-    header, records, row = None, [], 0
+    header, records, row, line = None, [], 0, 0
+    shared: dict[str, str] = {}  # one string object per value that repeats (units, scales)
     try:
         for cells in reader:
             row += 1
             if header is None:
                 if any(c.strip() for c in cells):
                     header = cells
+                line = reader.line_num
                 continue
             if not any(c.strip() for c in cells):
+                line = reader.line_num
                 continue
-            _check_swallowed_rows(cells, len(header), delimiter, path, row)
-            records.append((row, cells))
+            if reader.line_num - line > 1:  # only a record over several lines holds a line break
+                _check_swallowed_rows(cells, len(header), delimiter, path, row)
+            line = reader.line_num
+            if len(shared) > SHARED_CELLS:
+                shared.clear()
+            records.append((row, [shared.setdefault(c, c) for c in cells]))
             if len(records) > MAX_ROWS:
                 raise InputError(
                     f"more than {MAX_ROWS:,} rows",
@@ -319,6 +367,11 @@ def read_table(
         if not path.is_file():
             raise InputError("file not found", file=path, hint="check the file name in study.yml")
         data = path.read_bytes()
+    with _no_cycle_collection():
+        return _read_table(path, sheet, data)
+
+
+def _read_table(path: Path, sheet: str | int | None, data: bytes) -> pd.DataFrame:
     suffix = path.suffix.lower()
     warnings: list[str] = []
     if suffix in (".xlsx", ".xlsm", ".xls"):
@@ -342,6 +395,7 @@ def read_table(
             text = text.replace("\x00", "")
             warnings.append("NUL characters were removed (the file may be damaged)")
         header, records = _csv_records(text, path)
+        del text
     else:
         raise InputError(
             f"unsupported file type '{suffix}'", file=path, hint="export the data as CSV or XLSX"
@@ -349,7 +403,14 @@ def read_table(
     return _frame(header, records, path, encoding, warnings)
 
 
+def _shared(cells: tuple[str, ...]) -> np.ndarray:
+    """A column's cells with one string object per distinct value (units, scales repeat)."""
+    codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
+    return np.asarray(uniques, dtype=object)[codes]
+
+
 def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
+    """The frame of ``records``, which it empties as it goes to hold one copy at a time."""
     if encoding == "xlsx":  # cells right of the header are data in unnamed columns, not extras
         widest = max((len(cells) for _, cells in records), default=0)
         header = [*header, *[""] * (widest - len(header))]
@@ -357,16 +418,18 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
     width = len(names)
     if width > MAX_COLUMNS:
         raise InputError(f"more than {MAX_COLUMNS:,} columns", file=path)
+    # cells of every row, one tuple per column (short rows padded with empty cells)
+    padded = (
+        cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))]
+        for _, cells in records
+    )
+    cells_by_column = list(zip(*padded, strict=False))[:width] if records else [()] * width
     # unnamed columns: keep them (named by letter) only when they hold values
-    filled = [False] * width
-    extra = []
-    for _, cells in records:
-        for i, cell in enumerate(cells[:width]):
-            if not filled[i] and cell.strip():
-                filled[i] = True
-        tail = [c for c in cells[width:] if c.strip()]
-        extra.append(" | ".join(tail))
-    keep = [i for i in range(width) if names[i] or filled[i]]
+    keep = [i for i in range(width) if names[i] or any(c.strip() for c in cells_by_column[i])]
+    extra = [
+        " | ".join([c for c in cells[width:] if c.strip()]) if len(cells) > width else ""
+        for _, cells in records
+    ]
     labels = {i: names[i] or f"Unnamed: {column_letter(i)}" for i in keep}
     seen: dict[str, int] = {}
     duplicates: dict[str, list[str]] = {}
@@ -379,13 +442,15 @@ def _frame(header, records, path, encoding, warnings) -> pd.DataFrame:
             duplicates.setdefault(labels[first], [f"column {column_letter(first)}"]).append(
                 f"column {column_letter(i)}"
             )
-    columns = {
-        labels[i]: [cells[i] if i < len(cells) else "" for _, cells in records] for i in keep
-    }
+    rows = [row for row, _ in records]
+    records.clear()
+    columns = {labels[i]: _shared(cells_by_column[i]) for i in keep}
+    del cells_by_column
     frame = pd.DataFrame(columns, dtype=object)
+    del columns
     if frame.empty and not keep:
-        frame = pd.DataFrame(index=range(len(records)))
-    frame.insert(0, ROW, [row for row, _ in records])
+        frame = pd.DataFrame(index=range(len(rows)))
+    frame.insert(0, ROW, rows)
     if any(extra):
         frame["_extra"] = extra
     frame.attrs["encoding"] = encoding

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import hashlib
+import hmac
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from opsworkbench.errors import InputError
-from opsworkbench.intake.readers import ROW, normalise_header, parse_timestamp
+from opsworkbench.intake.readers import EXCEL_EPOCH, ROW, normalise_header, parse_timestamp
 from opsworkbench.intake.study import Survey
-from opsworkbench.privacy import pseudonymise, scrub_pii
+from opsworkbench.pii import scrub_pii_many
+from opsworkbench.privacy import scrub_pii
 from opsworkbench.vocabulary import ALL_RESPONDENTS
 
 LIKERT = {
@@ -57,7 +63,8 @@ CODE_LIKE = re.compile(r"^[^\W\d_]{0,12}[ _.#:-]?\d{1,6}[a-z]?$", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", str(text)).strip()
+    """Single spaces, none around (``str.split`` and ``\\s`` know the same white space)."""
+    return " ".join(str(text).split())
 
 
 def _quarantine(row: pd.Series, reason: str, columns: list[str], keep_as_is=()) -> dict:
@@ -122,19 +129,31 @@ def resolve_columns(frame: pd.DataFrame, wanted: dict[str, str], source: str) ->
 
 
 def free_text_problem(values: pd.Series) -> str | None:
-    """Why a column of answers looks like codes, numbers or categories, or None if it is text."""
-    answers = values[values.str.strip().ne("")]
-    if len(answers) < 5:
+    """Why a column of answers looks like codes, numbers or categories, or None if it is text.
+
+    Each distinct answer is looked at once; shares and the median count every answer.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    uniques = pd.Series(uniques, dtype=object)
+    given = uniques.str.strip().ne("").to_numpy(dtype=bool)
+    counts = np.bincount(codes, minlength=len(uniques))[given]
+    uniques = uniques[given]
+    total = int(counts.sum())
+    if total < 5:
         return None
-    numeric = pd.to_numeric(answers.str.replace(",", ".", regex=False), errors="coerce")
-    examples = ", ".join(repr(scrub_pii(v)) for v in answers.drop_duplicates().head(3))
-    if numeric.notna().mean() >= 0.9:
+
+    def share(flags: pd.Series) -> float:
+        return float(counts[flags.to_numpy(dtype=bool)].sum()) / total
+
+    numeric = pd.to_numeric(uniques.str.replace(",", ".", regex=False), errors="coerce")
+    examples = ", ".join(repr(scrub_pii(v)) for v in uniques.head(3))
+    if share(numeric.notna()) >= 0.9:
         return f"it holds numbers ({examples}…)"
-    if answers.str.match(CODE_LIKE).mean() >= 0.9:
+    if share(uniques.str.match(CODE_LIKE).astype(bool)) >= 0.9:
         return f"it holds codes ({examples}…)"
-    distinct = answers.nunique()
-    words = answers.str.split().str.len().median()
-    if len(answers) >= 20 and distinct <= max(12, len(answers) // 20) and words <= 3:
+    distinct = len(uniques)
+    words = np.median(np.repeat(uniques.str.split().str.len().to_numpy(dtype=float), counts))
+    if total >= 20 and distinct <= max(12, total // 20) and words <= 3:
         return f"it holds {distinct} repeated categories ({examples}…)"
     return None
 
@@ -160,21 +179,113 @@ def _scale_value(text: str) -> float | None:
         return None
 
 
+def _each_distinct(values: pd.Series, fn: Callable) -> pd.Series:
+    """``values.map(fn)`` with ``fn`` called once per distinct value (answers repeat)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(value) for value in uniques]
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    return _each_distinct(values, _norm)
+
+
+def _pseudonymiser(*, salt: str, org_id: str) -> Callable[[str], str]:
+    """:func:`opsworkbench.privacy.pseudonymise` for one salt and organisation, keyed once."""
+    keyed = hmac.new(salt.encode(), f"{org_id}\x1f".encode(), hashlib.sha256)
+
+    def pseudonym(raw_id: str) -> str:
+        digest = keyed.copy()
+        digest.update(f"{raw_id}".encode())
+        return "r_" + digest.hexdigest()[:16]
+
+    return pseudonym
+
+
+# Dates read column-wise; every other form is read one distinct value at a time.
+_ISO_DATE = re.compile(
+    r"[12][0-9]{3}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?"
+)
+_SERIAL_DAY = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,12})?")
+
+
 def _timestamps(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, int]:
-    """Parsed dates as plain (UTC where a time zone was given) timestamps, and how many had one."""
-    parsed = values.map(lambda v: parse_timestamp(v, dayfirst=dayfirst))
+    """Parsed dates as plain (UTC where a time zone was given) timestamps, and how many had one.
+
+    The same as :func:`~opsworkbench.intake.readers.parse_timestamp` on each value: ISO dates
+    and Excel day numbers are read for the whole column at once, other forms once per distinct
+    value.
+    """
+    stripped = _each_distinct(values, str.strip)
+    out = np.full(len(values), np.datetime64("NaT", "us"))
+    iso = stripped.str.fullmatch(_ISO_DATE).to_numpy(dtype=bool)
+    if iso.any():
+        parsed = pd.to_datetime(stripped[iso], format="ISO8601", errors="coerce")
+        out[iso] = parsed.to_numpy().astype("datetime64[us]")
+    serial = ~iso & stripped.str.fullmatch(_SERIAL_DAY).to_numpy(dtype=bool)
+    if serial.any():
+        days = np.array([float(v) for v in stripped[serial]], dtype=float)
+        excel = (days > 20000) & (days < 80000)  # 1954..2119 as Excel day numbers
+        stamps = pd.DatetimeIndex(
+            [EXCEL_EPOCH + dt.timedelta(days=day) for day in days[excel].tolist()]
+        ).round("s")
+        where = np.flatnonzero(serial)[excel]
+        out[where] = stamps.to_numpy().astype("datetime64[us]")
+    rest = ~iso & ~serial & stripped.ne("").to_numpy(dtype=bool)
     zoned = 0
+    if rest.any():
+        codes, uniques = pd.factorize(stripped[rest])
+        plain = np.full(len(uniques), np.datetime64("NaT", "us"))
+        has_zone = np.zeros(len(uniques), dtype=bool)
+        for i, value in enumerate(uniques):
+            ts = parse_timestamp(value, dayfirst=dayfirst)
+            if ts is None or pd.isna(ts):
+                continue
+            if ts.tzinfo is not None:
+                has_zone[i] = True
+                ts = ts.tz_convert("UTC").tz_localize(None)
+            plain[i] = ts.as_unit("us").to_datetime64()
+        out[rest] = plain[codes]
+        zoned = int(has_zone[codes].sum())
+    return pd.Series(out, index=values.index), zoned
 
-    def plain(ts):
-        nonlocal zoned
-        if ts is None or pd.isna(ts):
-            return pd.NaT
-        if ts.tzinfo is not None:
-            zoned += 1
-            return ts.tz_convert("UTC").tz_localize(None)
-        return ts
 
-    return pd.to_datetime(parsed.map(plain), errors="coerce"), zoned
+@dataclass
+class _Quarantine:
+    """Rows set aside while validating a survey, in the order the rules set them aside."""
+
+    frame: pd.DataFrame
+    columns: list[str]
+    keep_as_is: list[str]
+    ids: tuple[str, np.ndarray] | None  # the identifier column and its normalised values
+    pseudonym: Callable[[str], str]
+    records: list[dict] = field(default_factory=list)
+
+    def add(self, positions: np.ndarray, reasons) -> None:
+        """Quarantine the rows at ``positions`` with one reason or a reason per row."""
+        if not len(positions):
+            return
+        raw: dict[str, list[str]] = {}
+        for column in self.columns:
+            if self.ids is not None and column == self.ids[0]:
+                values = [self.pseudonym(v) for v in self.ids[1][positions].tolist()]
+            else:
+                values = [str(v) for v in self.frame[column].to_numpy()[positions]]
+                if column not in self.keep_as_is:
+                    values = scrub_pii_many(values)
+            raw[column] = [v if len(v) <= RAW_CHARS else v[:RAW_CHARS] + "…" for v in values]
+        rows = self.frame[ROW].to_numpy()[positions].tolist()
+        if isinstance(reasons, str):
+            reasons = [reasons] * len(positions)
+        for i, (row, reason) in enumerate(zip(rows, reasons, strict=True)):
+            self.records.append(
+                {
+                    "row_number": int(row),
+                    "reason": reason,
+                    "raw": json.dumps({c: raw[c][i] for c in raw}, ensure_ascii=False),
+                }
+            )
 
 
 def prepare_survey(
@@ -189,7 +300,9 @@ def prepare_survey(
     """Turn a survey export (already stripped of tool header rows) into workspace rows.
 
     Pure: no file or database access. Rows that cannot be loaded are returned as quarantine
-    records with a reason and the spreadsheet row number.
+    records with a reason and the spreadsheet row number. Validation is column-wise: each rule
+    is a mask over the rows, and work on text (normalising, scrubbing personal data, reading
+    scale answers) is done once per distinct value.
     """
     wanted = {k: v for k, v in survey.columns.model_dump().items() if v}
     cols = resolve_columns(frame, wanted, source)
@@ -197,26 +310,30 @@ def prepare_survey(
     id_col = cols.get("respondent_id")
     mapped = list(dict.fromkeys([*cols.values(), *question_cols.values()]))
     out = Prepared(tables={}, rows_read=len(frame), warnings=list(frame.attrs.get("warnings", [])))
-    texts = {q: frame[c].map(_norm) for q, c in question_cols.items()}
+    pseudonym = _pseudonymiser(salt=salt, org_id=org_id)
+    texts = {q: _normalised(frame[c]) for q, c in question_cols.items()}
     open_questions = [q for q in question_cols if not q.startswith("scale_")]
     asked = ", ".join(open_questions)
     answered = pd.concat([texts[q] for q in open_questions], axis=1).ne("").any(axis=1)
     unit = (
-        frame[cols["unit"]].map(_norm).map(scrub_pii)
+        _each_distinct(frame[cols["unit"]], lambda v: scrub_pii(_norm(v)))
         if "unit" in cols
         else pd.Series(ALL_RESPONDENTS, index=frame.index)
     )
-    keep = pd.Series(True, index=frame.index)
-    raw_id = frame[id_col].map(_norm) if id_col else None
-    as_is = [c for c in (cols.get("submitted_at"), id_col) if c]  # dates and pseudonyms
+    keep = np.ones(len(frame), dtype=bool)
+    raw_id = _normalised(frame[id_col]) if id_col else None
+    quarantine = _Quarantine(
+        frame,
+        mapped,
+        keep_as_is=[c for c in (cols.get("submitted_at"), id_col) if c],  # dates, pseudonyms
+        ids=(id_col, raw_id.to_numpy()) if id_col else None,
+        pseudonym=pseudonym,
+    )
 
-    def drop(mask: pd.Series, reason) -> None:
-        for i in frame.index[mask & keep]:
-            text = reason(i) if callable(reason) else reason
-            row = frame.loc[i].copy()
-            if id_col:
-                row[id_col] = pseudonymise(raw_id[i], salt=salt, org_id=org_id)
-            out.quarantine.append(_quarantine(row, text, mapped, keep_as_is=as_is))
+    def drop(mask, reason) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        positions = np.flatnonzero(mask & keep)
+        quarantine.add(positions, reason(positions) if callable(reason) else reason)
         keep[mask] = False
 
     if "_extra" in frame.columns:
@@ -226,7 +343,7 @@ def prepare_survey(
             "re-export the file with quoted text",
         )
     if "Status" in frame.columns:
-        status = frame["Status"].map(_norm).str.lower()
+        status = _each_distinct(frame["Status"], lambda v: _norm(v).lower())
         qualtrics = frame.attrs.get("layout") == "qualtrics"
         for code, reason in QUALTRICS_STATUS.items():
             if qualtrics or not code.isdigit():  # numeric codes mean this only in Qualtrics
@@ -240,25 +357,27 @@ def prepare_survey(
 
     if id_col:
         ident = raw_id.where(raw_id.ne(""), "row" + frame[ROW].astype(str))
-    else:  # without an identifier, a repeated identical submission is the duplicate
-        ident = (
-            frame[mapped].astype(str).agg("\x1f".join, axis=1)
-            if len(frame)
-            else pd.Series("", index=frame.index, dtype=object)
-        )
+    elif len(frame):  # without an identifier, a repeated identical submission is the duplicate
+        ident = frame[mapped[0]].astype(str).astype(object)
+        for column in mapped[1:]:
+            ident = ident + "\x1f" + frame[column].astype(str).astype(object)
+    else:
+        ident = pd.Series("", index=frame.index, dtype=object)
     kept_ids = ident[keep]
-    last_row = frame.loc[kept_ids.index, ROW].groupby(kept_ids).max()
-    dup = pd.Series(False, index=frame.index)
-    dup[kept_ids.index] = kept_ids.duplicated(keep="last")
+    last_row = frame[ROW][keep].groupby(kept_ids.to_numpy()).max()
+    dup = np.zeros(len(frame), dtype=bool)
+    dup[keep] = kept_ids.duplicated(keep="last").to_numpy()
     drop(
         dup,
-        lambda i: (
-            f"duplicate submission: the same respondent submitted again in row "
-            f"{last_row[ident[i]]}, which is kept"
-        ),
+        lambda positions: [
+            f"duplicate submission: the same respondent submitted again in row {row}, which is kept"
+            for row in last_row.reindex(ident.to_numpy()[positions]).tolist()
+        ],
     )
+    out.quarantine = quarantine.records
+    del dup, kept_ids
 
-    kept = frame[keep]
+    kept_rows = frame[ROW][keep]
     unit = unit[keep]
     if "unit" in cols:
         sizes = unit.value_counts()
@@ -274,53 +393,65 @@ def prepare_survey(
                 + ", ".join(repr(v) for v in rare.index[:3])
                 + f"); they are grouped as unit '{OTHER_UNIT}'"
             )
-        if len(unit) and pd.to_numeric(unit, errors="coerce").notna().all():
+        distinct_units = pd.Series(pd.unique(unit.to_numpy()), dtype=object)
+        if len(unit) and pd.to_numeric(distinct_units, errors="coerce").notna().all():
             out.warnings.append(
                 f"column '{cols['unit']}' holds numbers ("
                 + ", ".join(repr(v) for v in sorted(unit.unique())[:3])
                 + "…), not unit names: export the survey with choice text (Qualtrics: "
                 "'Use choice text') so the report can name the units"
             )
-    pseudonyms = ident[keep].map(lambda r: pseudonymise(r, salt=salt, org_id=org_id))
-    submitted = pd.Series(pd.NaT, index=kept.index, dtype="datetime64[ns]")
+    pseudonyms = _each_distinct(ident[keep], pseudonym)
+    submitted = pd.Series(pd.NaT, index=kept_rows.index, dtype="datetime64[ns]")
     if "submitted_at" in cols:
         column = cols["submitted_at"]
-        submitted, zoned = _timestamps(kept[column], survey.dayfirst)
-        bad = submitted.isna() & kept[column].str.strip().ne("")
+        dates = frame[column][keep]
+        submitted, zoned = _timestamps(dates, survey.dayfirst)
+        bad = submitted.isna() & dates.str.strip().ne("")
         if bad.any():
-            rows = ", ".join(str(r) for r in kept.loc[bad, ROW].head(5))
+            rows = ", ".join(str(r) for r in kept_rows[bad].head(5))
             out.warnings.append(
                 f"{int(bad.sum())} unreadable dates in column '{column}' "
                 f"(rows {rows}…) stored empty"
             )
-        if 0 < zoned < len(kept):
+        if 0 < zoned < len(dates):
             out.warnings.append(
                 f"{zoned} dates in column '{column}' carry a time zone and the others do not; "
                 "the zoned ones are stored in UTC"
             )
+        del dates
     respondents = pd.DataFrame(
         {
             "org_id": org_id,
             "wave_id": survey.wave_id,
             "respondent_id": pseudonyms,
             "unit": unit,
-            "role": kept[cols["role"]].map(_norm).map(scrub_pii) if "role" in cols else None,
-            "tenure_band": kept[cols["tenure_band"]].map(_norm) if "tenure_band" in cols else None,
+            "role": (
+                _each_distinct(frame[cols["role"]][keep], lambda v: scrub_pii(_norm(v)))
+                if "role" in cols
+                else None
+            ),
+            "tenure_band": (
+                _normalised(frame[cols["tenure_band"]][keep]) if "tenure_band" in cols else None
+            ),
             "submitted_at": submitted,
-            "source_row": kept[ROW].astype(int),
+            "source_row": kept_rows.astype(int),
         }
     )
-    names = [c for c in NAME_COLUMNS if c in kept.columns]
+    del submitted, unit
+    names = [c for c in NAME_COLUMNS if c in frame.columns]
     wordings = frame.attrs.get("wordings", {})
     responses, questions = [], []
-    own_names = [  # each respondent's own name, from the export's name columns
-        [p for value in values for p in _name_parts(value)]
-        for values in (kept[names].itertuples(index=False) if names else [()] * len(kept))
-    ]
+    own_names = None  # each respondent's own name, from the export's name columns
+    if names:
+        parts = [_each_distinct(frame[c][keep], _name_parts).tolist() for c in names]
+        own_names = [[p for found in row for p in found] for row in zip(*parts, strict=True)]
+        del parts
+    kept_rows = kept_rows.to_numpy()
+    ids = pseudonyms.to_numpy()
     for question, column in question_cols.items():
-        problem = (
-            None if question.startswith("scale_") else free_text_problem(texts[question][keep])
-        )
+        answers = texts.pop(question)[keep]
+        problem = None if question.startswith("scale_") else free_text_problem(answers)
         if problem:
             out.warnings.append(
                 f"column '{column}' (question '{question}') does not look like written answers: "
@@ -337,23 +468,45 @@ def prepare_survey(
                 "note": problem,
             }
         )
-        scale = question.startswith("scale_")
-        for text, pseudonym, row, own in zip(
-            texts[question][keep], pseudonyms, kept[ROW], own_names, strict=True
-        ):
-            if not text:
-                continue
-            value = _scale_value(text) if scale else None
-            if scale and value is None:
+        filled = answers.ne("").to_numpy()
+        given = answers[filled]
+        own = (
+            None if own_names is None else [o for o, f in zip(own_names, filled, strict=True) if f]
+        )
+        scrubbed = scrub_pii_many(given.tolist(), own)
+        values = None
+        if question.startswith("scale_"):
+            values = _each_distinct(given, _scale_value)
+            unreadable = np.array([v is None for v in values], dtype=bool)
+            for row, text in zip(
+                kept_rows[filled][unreadable],
+                np.asarray(scrubbed, dtype=object)[unreadable],
+                strict=True,
+            ):
                 out.warnings.append(
-                    f"row {row}, column '{column}': '{scrub_pii(text, own)}' is not a "
+                    f"row {row}, column '{column}': '{text}' is not a "
                     "1–5 or agree/disagree answer; stored as text only"
                 )
-            responses.append((pseudonym, question, scrub_pii(text, own), value))
+            values = values.to_numpy()
+        responses.append(
+            pd.DataFrame(
+                {
+                    "respondent_id": ids[filled],
+                    "question": question,
+                    "text": np.asarray(scrubbed, dtype=object),
+                    "value": values,
+                }
+            )
+        )
+        del answers, given, scrubbed
     out.tables["respondents"] = respondents
-    out.tables["responses"] = pd.DataFrame(
-        responses, columns=["respondent_id", "question", "text", "value"]
-    ).assign(org_id=org_id, wave_id=survey.wave_id)
+    responses = (
+        pd.concat(responses, ignore_index=True)
+        if responses
+        else pd.DataFrame(columns=["respondent_id", "question", "text", "value"])
+    )
+    responses["value"] = responses["value"].astype(object).infer_objects()
+    out.tables["responses"] = responses.assign(org_id=org_id, wave_id=survey.wave_id)
     out.tables["questions"] = pd.DataFrame(
         questions, columns=["question", "source_column", "wording", "free_text", "note"]
     ).assign(org_id=org_id, wave_id=survey.wave_id)
