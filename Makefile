@@ -48,6 +48,9 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/analyse.py
+	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/ingest_scale.py
 	$(BIN)/python bench/engine.py
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
