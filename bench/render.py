@@ -79,8 +79,9 @@ def main() -> None:
             nbformat.v4.new_code_cell(
                 "import pandas, altair, sklearn, duckdb\n"
                 "import opsworkbench\n"
+                "from opsworkbench.diagnostics import analysis\n"
                 "from opsworkbench.present import charts, html\n"
-                "from opsworkbench.report import portfolio"
+                "from opsworkbench.report import context, portfolio"
             )
         ]
         nb.metadata["kernelspec"] = {
