@@ -6,6 +6,8 @@ and the report's text (from :mod:`opsworkbench.present.html`) says why.
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 import pandas as pd
 
@@ -30,8 +32,19 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def use_offline_charts() -> None:
-    """Render charts as inline SVG (via vl-convert) so reports need no network or CDN."""
+    """Render charts as inline SVG (via vl-convert) so reports need no network or CDN.
+
+    vl-convert starts its JavaScript engine on first use (about half a second); that start is
+    made now, in the background, while the caller loads and analyses its data.
+    """
     alt.renderers.enable("svg")
+    threading.Thread(target=_start_converter, daemon=True).start()
+
+
+def _start_converter() -> None:
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 0}]}, "mark": "point"})
 
 
 def message_chart(text: str) -> alt.Chart:

@@ -24,12 +24,8 @@ from traitlets import default
 
 from opsworkbench import workspace as ws
 from opsworkbench.config import DEFAULT_REPORTS, REPORT_NOTEBOOK, TEMPLATES
-from opsworkbench.intake.score import refresh as refresh_scores
 from opsworkbench.intake.study import check_ids
-from opsworkbench.language.scoring import model_fingerprint
-from opsworkbench.report.context import store_themes
 from opsworkbench.report.portfolio import SUMMARY_MIME, write_portfolio
-from opsworkbench.tools.evaluation import cross_validate, summary
 
 
 class DropStderr(Preprocessor):
@@ -182,6 +178,10 @@ THREAD_VARIABLES = (
 )
 
 
+def _ready() -> None:
+    """Nothing: submitted first, so a worker process starts and imports this module early."""
+
+
 def _render_one(args: tuple) -> RenderResult:
     org_id, wave_id, workspace, out_dir, threads = args
     if threads:
@@ -207,6 +207,8 @@ def _render_one(args: tuple) -> RenderResult:
 @functools.lru_cache(maxsize=2)
 def _cross_validation(fingerprint: str) -> dict:
     """The model's cross-validation summary (once per model and process: about 10 s)."""
+    from opsworkbench.tools.evaluation import cross_validate, summary
+
     return summary(cross_validate())
 
 
@@ -215,6 +217,11 @@ def prepare(workspace: str | Path | None, org_ids: list[str] | None = None) -> l
     the model's evaluation, and each wave's themes. Only what is missing is computed; this is
     the one writer, run before reports (the readers) start. Returns each organisation's
     :class:`~opsworkbench.intake.score.ScoreRefresh`."""
+    # imported here: the processes that render reports need none of the model's libraries
+    from opsworkbench.intake.score import refresh as refresh_scores
+    from opsworkbench.language.scoring import model_fingerprint
+    from opsworkbench.report.context import store_themes
+
     con = ws.connect(workspace)
     try:
         done = refresh_scores(org_ids=org_ids or None, con=con)
@@ -259,29 +266,36 @@ def render_all(
 ) -> list[RenderResult]:
     """Render many reports, ``jobs`` at a time, with a progress bar; never stops on a failure."""
     workspace = str(ws.workspace_path(workspace).resolve())
-    # one writer scores what is new before the readers start (a changed model: everything)
-    prepare(workspace, sorted({org for org, _ in targets}))
-    threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
-    # largest first, so the last report to start is a short one and no worker idles long
-    con = ws.connect(workspace, read_only=True)
+    pool = None
+    if jobs > 1:  # the workers start (and import) while the scores and themes are prepared
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(jobs):
+            pool.submit(_ready)
     try:
-        sizes = ws.wave_sizes(con)
-    finally:
-        con.close()
-    ordered = sorted(targets, key=lambda t: -sizes.get(tuple(t), 0))
-    tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in ordered]
-    results = []
-    bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
-    if jobs <= 1:
-        for task in tasks:
-            results.append(_render_one(task))
-            bar.update()
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        # one writer stores what is new before the readers start (a changed model: everything)
+        prepare(workspace, sorted({org for org, _ in targets}))
+        threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else 0
+        # largest first, so the last report to start is a short one and no worker idles long
+        con = ws.connect(workspace, read_only=True)
+        try:
+            sizes = ws.wave_sizes(con)
+        finally:
+            con.close()
+        ordered = sorted(targets, key=lambda t: -sizes.get(tuple(t), 0))
+        tasks = [(org, wave, workspace, str(out_dir), threads) for org, wave in ordered]
+        results = []
+        bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
+        if pool is None:
+            for task in tasks:
+                results.append(_render_one(task))
+                bar.update()
+        else:
             for future in as_completed([pool.submit(_render_one, t) for t in tasks]):
                 results.append(future.result())
                 bar.update()
+    finally:
+        if pool is not None:
+            pool.shutdown()
     bar.close()
     write_portfolio(out_dir, organisations(workspace))
     return sorted(results, key=lambda r: (r.org_id, r.wave_id))

@@ -24,9 +24,9 @@ from opsworkbench.present import charts
 from opsworkbench.present import html as pres
 from opsworkbench.report import portfolio
 
+charts.use_offline_charts()
 ctx = ow.load_context(workspace, org_id, wave_id)
 found = ow.analyse(ctx, previous=ow.load_previous(workspace, ctx))
-charts.use_offline_charts()
 pres.show(pres.title(ctx) + pres.warnings(ctx))
 
 # %% [markdown]
