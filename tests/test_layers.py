@@ -53,12 +53,7 @@ LAYERS = (
 # Shrinking allow-lists: (importing module, imported module or what it does) → why.
 LAYER_EXCEPTIONS: dict[tuple[str, str], str] = {}
 # Imports left out of the cycle search: (importer, imported) → why.
-CYCLE_EXCEPTIONS = {
-    ("opsworkbench.intake.readers", "opsworkbench.intake.yamlio"): (
-        "read_yaml_list (inside the function) hands YAML to yamlio, which decodes text with "
-        "readers.decode; goes when read_yaml_list moves to yamlio"
-    ),
-}
+CYCLE_EXCEPTIONS: dict[tuple[str, str], str] = {}
 SQL_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 

@@ -8,8 +8,8 @@ import pytest
 import opsworkbench as ow
 from opsworkbench import InputError
 from opsworkbench import workspace as ws
-from opsworkbench.intake.readers import read_yaml_list
 from opsworkbench.intake.study import load_study
+from opsworkbench.intake.yamlio import read_yaml_list
 from tests.helpers import write_study
 
 CAPABILITIES = textwrap.dedent("""\

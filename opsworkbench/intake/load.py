@@ -11,7 +11,7 @@ import pandas as pd
 
 from opsworkbench import workspace as ws
 from opsworkbench.errors import InputError
-from opsworkbench.intake.readers import read_survey, read_table, read_yaml_list
+from opsworkbench.intake.readers import read_survey, read_table
 from opsworkbench.intake.study import Study, Survey, find_studies, load_study
 from opsworkbench.intake.validation import (
     Prepared,
@@ -20,6 +20,7 @@ from opsworkbench.intake.validation import (
     prepare_okrs,
     prepare_survey,
 )
+from opsworkbench.intake.yamlio import read_yaml_list
 
 
 @dataclass

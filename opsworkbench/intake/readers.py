@@ -642,17 +642,3 @@ def parse_timestamp(value: str, *, dayfirst: bool = False) -> pd.Timestamp | Non
         return pd.Timestamp(pd.to_datetime(value, dayfirst=dayfirst and not year_first))
     except (ValueError, OverflowError, TypeError):
         return None
-
-
-def read_yaml_list(data: bytes, source, key: str = "capabilities") -> pd.DataFrame:
-    """A YAML list of records (top level, under ``key``, or under the file's only key) as a
-    frame of text, like :func:`read_table`: numbers and dates keep the text written.
-
-    Raises InputError (naming the file, item and line) for text that is not YAML, files
-    over the YAML size limits, and items that are not records of fields.
-    """
-    from opsworkbench.intake import (
-        yamlio,  # imported here: yamlio reads text with this module's decode
-    )
-
-    return yamlio.records_frame(yamlio.load_yaml(data, source, numbers_as_text=True), key)

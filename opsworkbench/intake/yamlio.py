@@ -426,3 +426,13 @@ def records_frame(doc: YamlDocument, key: str) -> pd.DataFrame:
     frame.insert(0, ROW, range(1, len(frame) + 1))  # item number in the list
     frame.attrs["encoding"] = doc.encoding
     return frame
+
+
+def read_yaml_list(data: bytes, source, key: str = "capabilities") -> pd.DataFrame:
+    """A YAML list of records (top level, under ``key``, or under the file's only key) as a
+    frame of text, like :func:`opsworkbench.intake.readers.read_table`: numbers and dates keep the text written.
+
+    Raises InputError (naming the file, item and line) for text that is not YAML, files
+    over the YAML size limits, and items that are not records of fields.
+    """
+    return records_frame(load_yaml(data, source, numbers_as_text=True), key)
