@@ -28,7 +28,9 @@ MAX_CELLS = 1 << 20
 
 def outcome_probability(frame: pd.DataFrame) -> pd.Series:
     """Per text, the model's probability that it is customer-outcome: p(external) × p(outcome)."""
-    return ((frame["focus"] + 1) / 2) * ((frame["result"] + 1) / 2)
+    focus = frame["focus"].to_numpy(dtype=float)
+    result = frame["result"].to_numpy(dtype=float)
+    return pd.Series(((focus + 1) / 2) * ((result + 1) / 2), index=frame.index)
 
 
 def resample_blocks(reps: int, n: int, max_cells: int | None = None):
@@ -127,17 +129,18 @@ def orientation_profile(
     if hidden is None:
         hidden = hidden_units(respondents, scored, min_size)
     rows = []
+    questions = [q for q in CORE_QUESTIONS if (scored["question"] == q).any()]
+    # only classified answers count (outcome_index leaves the others out too)
+    scored = scored[scored["quadrant"] != UNCLASSIFIED]
     groups = [(ALL_UNITS, scored)]
     if respondents["unit"].nunique() > 1:  # one unit is the organisation: no second row
         groups += [(u, g) for u, g in scored.groupby("unit") if u not in hidden]
-    questions = [q for q in CORE_QUESTIONS if (scored["question"] == q).any()]
     for unit, group in groups:
         for question in [*questions, "both"]:
-            part = group if question == "both" else group[group["question"] == question]
-            classified = part[part["quadrant"] != UNCLASSIFIED]
+            classified = group if question == "both" else group[group["question"] == question]
             if classified["respondent_id"].nunique() < max(min_size, 1):
                 continue
-            index, low, high, n = outcome_index(part)
+            index, low, high, n = outcome_index(classified)
             shares = (
                 classified["quadrant"]
                 .value_counts(normalize=True)
