@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -71,6 +72,16 @@ def export_html(notebook: nbformat.NotebookNode, title: str = "") -> str:
     return body
 
 
+@functools.cache
+def _warm_exporter() -> threading.Thread:
+    """Compile the page templates (about half a second, once a process) in the background
+    while the first report's kernel runs, instead of after it."""
+    page = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("-")])
+    thread = threading.Thread(target=export_html, args=(page,), daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class RenderResult:
     org_id: str
@@ -117,6 +128,7 @@ def render_report(
     """
     check_ids(org_id, wave_id)  # ids become folder names: refuse any that escape out_dir
     workspace = ws.workspace_path(workspace).resolve()
+    _warm_exporter()
     if refresh:
         prepare(workspace, [org_id])
     org_dir = Path(out_dir).resolve() / org_id
