@@ -21,30 +21,6 @@ from opsworkbench.language.scoring import SCORE_COLUMNS
 from opsworkbench.vocabulary import ALL_RESPONDENTS, CORE_QUESTIONS, NOT_ASKED
 
 _NO_COMPARISON = pd.DataFrame(columns=["question", "n", "quadrant", "share"])
-# Every section, in the report's order (what :meth:`Analysis.compute` fills in).
-SECTIONS = (
-    "hidden",
-    "headline",
-    "index",
-    "units",
-    "profile",
-    "work_success",
-    "comparison",
-    "lenses",
-    "stages",
-    "perverse",
-    "key_results",
-    "objectives",
-    "chain",
-    "hybrid",
-    "themes",
-    "opportunities",
-    "change",
-    "change_waves",
-    "next_steps",
-    "summary",
-    "compare_units",
-)
 
 
 class Analysis:
@@ -230,6 +206,14 @@ class Analysis:
             ctx.min_size,
             unscored=[ctx.wording(q) for q in ctx.unscored["question"]],
         )
+
+
+# Every section (what :meth:`Analysis.compute` fills in).
+SECTIONS = tuple(
+    name
+    for name, value in vars(Analysis).items()
+    if isinstance(value, cached_property) and not name.startswith("_")
+)
 
 
 def _no_themes(ctx: ReportContext, question: str) -> ThemeSummary:

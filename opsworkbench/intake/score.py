@@ -8,7 +8,6 @@ stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -64,20 +63,9 @@ def refresh_org(con, org_id: str) -> ScoreRefresh:
     return ScoreRefresh(org_id, int(keys.nunique()), len(fresh), len(corrections), removed)
 
 
-def refresh(
-    workspace: str | Path | None = None,
-    org_ids: list[str] | None = None,
-    *,
-    con=None,
-) -> list[ScoreRefresh]:
+def refresh(con, org_ids: list[str] | None = None) -> list[ScoreRefresh]:
     """Score what is not yet stored for each organisation (default: all of them)."""
-    own = con is None
-    con = con or ws.connect(workspace)
-    try:
-        return [refresh_org(con, org) for org in (org_ids or ws.organisation_ids(con))]
-    finally:
-        if own:
-            con.close()
+    return [refresh_org(con, org) for org in (org_ids or ws.organisation_ids(con))]
 
 
 def add_entry(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -145,10 +146,16 @@ def _label(terms: list[str]) -> str:
     return f"{first} / {extra}" if extra else first
 
 
+@functools.cache
+def _code_digest() -> bytes:
+    """This module's code, hashed once a process (themes depend on it)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
 def themes_key(texts: pd.Series, *, min_theme_size: int) -> str:
     """What :func:`find_themes` depends on: the texts in order, the theme minimum and this code.
     Themes stored under an equal key are the themes :func:`find_themes` would find."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(_code_digest())
     digest.update(f"{min_theme_size}\x1e".encode())
     for text in pd.Series(texts).astype(str):
         digest.update(text.encode() + b"\x1f")

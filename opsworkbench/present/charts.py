@@ -6,6 +6,7 @@ and the report's text (from :mod:`opsworkbench.present.html`) says why.
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import altair as alt
@@ -38,10 +39,15 @@ def use_offline_charts() -> None:
     made now, in the background, while the caller loads and analyses its data.
     """
     alt.renderers.enable("svg")
-    threading.Thread(target=_start_converter, daemon=True).start()
+    _start_converter()
 
 
+@functools.cache
 def _start_converter() -> None:
+    threading.Thread(target=_convert_once, daemon=True).start()
+
+
+def _convert_once() -> None:
     import vl_convert
 
     vl_convert.vegalite_to_svg({"data": {"values": [{"x": 0}]}, "mark": "point"})

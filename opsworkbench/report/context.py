@@ -12,7 +12,7 @@ import pandas as pd
 from opsworkbench import workspace as ws
 from opsworkbench.diagnostics.frames import ReportContext
 from opsworkbench.errors import OpsWorkbenchError
-from opsworkbench.language.codebook import Codebook
+from opsworkbench.intake.score import load_codebook
 from opsworkbench.language.scoring import (
     attach,
     codebook_fingerprint,
@@ -67,7 +67,7 @@ def read_context(con, org_id: str, wave_id: str = "", *, where: object = "the wo
     not_text = set(questions.loc[~questions["free_text"].astype(bool), "question"])
     metrics = ws.table(con, "metrics", org_id).sort_values("metric_id").reset_index(drop=True)
     okrs = ws.table(con, "okrs", org_id).sort_values("okr_id").reset_index(drop=True)
-    codebook = Codebook.from_entries(org_id, ws.codebook_entries(con, org_id))
+    codebook = load_codebook(con, org_id)
     fingerprint = model_fingerprint()
     scores = ws.read_scores(con, org_id, fingerprint, codebook_fingerprint(codebook))
     core = responses[

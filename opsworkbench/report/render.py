@@ -236,7 +236,7 @@ def prepare(workspace: str | Path | None, org_ids: list[str] | None = None) -> l
 
     con = ws.connect(workspace)
     try:
-        done = refresh_scores(org_ids=org_ids or None, con=con)
+        done = refresh_scores(con, org_ids or None)
         for org_id in org_ids or ws.organisation_ids(con):
             store_themes(con, org_id)
         fingerprint = model_fingerprint()
