@@ -274,7 +274,7 @@ def codebook() -> None:
     """Show or edit an organisation's codebook (each change is a new version)."""
 
 
-def _codebook_add(org_id, action, target, value, note, workspace) -> None:
+def _codebook_add(org_id, action, target, value, note, by, workspace) -> None:
     from opsworkbench import workspace as ws
     from opsworkbench.intake.score import add_entry
 
@@ -282,7 +282,7 @@ def _codebook_add(org_id, action, target, value, note, workspace) -> None:
     try:
         if ws.organisation(con, org_id) is None:
             raise OpsWorkbenchError(f"organisation '{org_id}' is not in the workspace")
-        version = add_entry(con, org_id, action, target, value, note)
+        version = add_entry(con, org_id, action, target, value, note, author=by)
     finally:
         con.close()
     click.echo(f"{org_id}: codebook version {version} ({action} {target!r} → {value!r})")
@@ -290,6 +290,7 @@ def _codebook_add(org_id, action, target, value, note, workspace) -> None:
 
 ORG = click.option("--org", "org_id", required=True, help="Organisation id.")
 NOTE = click.option("--note", default="", help="Why (shown in the report's method appendix).")
+BY = click.option("--by", default=None, help="Who decided [default: your user name].")
 
 
 @codebook.command("show")
@@ -308,7 +309,9 @@ def codebook_show(org_id, workspace) -> None:
     click.echo(f"{org_id}: codebook version {book.version}")
     if not book.entries.empty:
         click.echo(
-            book.entries[["version", "action", "target", "value", "note"]].to_string(index=False)
+            book.entries[
+                ["version", "created_at", "author", "action", "target", "value", "note"]
+            ].to_string(index=False)
         )
 
 
@@ -317,10 +320,11 @@ def codebook_show(org_id, workspace) -> None:
 @click.option("--theme", required=True, help="The theme's key terms, as listed in the report.")
 @click.option("--label", required=True)
 @NOTE
+@BY
 @WORKSPACE_OPTION
-def codebook_rename(org_id, theme, label, note, workspace) -> None:
+def codebook_rename(org_id, theme, label, note, by, workspace) -> None:
     """Give a theme a name (carried to later waves whose theme has similar key terms)."""
-    _codebook_add(org_id, "rename", theme, label, note, workspace)
+    _codebook_add(org_id, "rename", theme, label, note, by, workspace)
 
 
 @codebook.command("merge")
@@ -330,10 +334,11 @@ def codebook_rename(org_id, theme, label, note, workspace) -> None:
 )
 @click.option("--label", required=True)
 @NOTE
+@BY
 @WORKSPACE_OPTION
-def codebook_merge(org_id, themes, label, note, workspace) -> None:
+def codebook_merge(org_id, themes, label, note, by, workspace) -> None:
     """Merge two or more themes under one name."""
-    _codebook_add(org_id, "merge", "||".join(themes), label, note, workspace)
+    _codebook_add(org_id, "merge", "||".join(themes), label, note, by, workspace)
 
 
 @codebook.command("override")
@@ -346,12 +351,13 @@ def codebook_merge(org_id, themes, label, note, workspace) -> None:
     type=click.Choice(QUADRANTS),
 )
 @NOTE
+@BY
 @WORKSPACE_OPTION
-def codebook_override(org_id, text, term, quadrant, note, workspace) -> None:
+def codebook_override(org_id, text, term, quadrant, note, by, workspace) -> None:
     """Set the quadrant of a text (exact) or a term (retrains the model for this organisation)."""
     if bool(text) == bool(term):
         raise click.UsageError("give either --text or --term")
-    _codebook_add(org_id, "text" if text else "term", text or term, quadrant, note, workspace)
+    _codebook_add(org_id, "text" if text else "term", text or term, quadrant, note, by, workspace)
 
 
 def main() -> None:

@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS themes (
     PRIMARY KEY (org_id, wave_id, question, themes_key));
 CREATE TABLE IF NOT EXISTS model_evaluations (
     fingerprint VARCHAR PRIMARY KEY, computed_at TIMESTAMP, summary VARCHAR);
+ALTER TABLE codebook ADD COLUMN IF NOT EXISTS author VARCHAR;
 """
 
 # Columns of each table that ingest fills from frames (in table order).
@@ -247,7 +248,10 @@ def codebook_entries(
     con: duckdb.DuckDBPyConnection, org_id: str, version: int | None = None
 ) -> pd.DataFrame:
     """The organisation's codebook entries up to ``version`` (default: all), oldest first."""
-    sql = "SELECT version, created_at, action, target, value, note FROM codebook WHERE org_id = ?"
+    sql = (
+        "SELECT version, created_at, action, target, value, note, author FROM codebook "
+        "WHERE org_id = ?"
+    )
     params: list = [org_id]
     if version is not None:
         sql += " AND version <= ?"
@@ -256,15 +260,23 @@ def codebook_entries(
 
 
 def add_codebook_entry(
-    con: duckdb.DuckDBPyConnection, org_id: str, action: str, target: str, value: str, note: str
+    con: duckdb.DuckDBPyConnection,
+    org_id: str,
+    action: str,
+    target: str,
+    value: str,
+    note: str,
+    author: str = "",
 ) -> int:
-    """Append one decision as the next codebook version; returns the version."""
+    """Append one decision (what, why, by whom, now) as the next codebook version; returns
+    the version."""
     version = con.execute(
         "SELECT coalesce(max(version), 0) + 1 FROM codebook WHERE org_id = ?", [org_id]
     ).fetchone()[0]
     con.execute(
-        "INSERT INTO codebook VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [org_id, version, dt.datetime.now(), action, target, value, note],
+        "INSERT INTO codebook (org_id, version, created_at, action, target, value, note, author) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [org_id, version, dt.datetime.now(), action, target, value, note, author],
     )
     return int(version)
 

@@ -40,14 +40,8 @@ def theme_summary(
 
     """
     answers = scored[scored["question"] == question].reset_index(drop=True)
-    key = themes_key(answers["text"], min_theme_size=min_size) if stored else None
-    if key in (stored or {}):  # found before, for exactly these answers
-        found = Themes.from_json(stored[key], answers.index)
-    else:
-        found = find_themes(answers["text"], min_theme_size=min_size)
+    found = question_themes(answers, min_size=min_size, codebook=codebook, stored=stored)
     table, assignment = found.table, found.assignment
-    if codebook is not None:
-        table, assignment = codebook.apply_to_themes(table, assignment)
     no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
     if table.empty:
         return ThemeSummary(
@@ -99,6 +93,26 @@ def theme_summary(
     return ThemeSummary(table, pd.DataFrame(quotes, columns=no_quotes.columns), found.note)
 
 
+def question_themes(
+    answers: pd.DataFrame,
+    *,
+    min_size: int,
+    codebook: Codebook | None = None,
+    stored: dict[str, str] | None = None,
+) -> Themes:
+    """The themes of one question's ``answers`` (read from ``stored`` when they were found
+    before for exactly these answers), with the codebook's renames and merges applied."""
+    key = themes_key(answers["text"], min_theme_size=min_size) if stored else None
+    if key in (stored or {}):
+        found = Themes.from_json(stored[key], answers.index)
+    else:
+        found = find_themes(answers["text"], min_theme_size=min_size)
+    if codebook is None:
+        return found
+    table, assignment = codebook.apply_to_themes(found.table, found.assignment)
+    return Themes(table, assignment, found.note)
+
+
 def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Share of classified texts in each quadrant per group, with ``n`` texts per group."""
     classified = scored[scored["quadrant"] != UNCLASSIFIED]
@@ -110,17 +124,22 @@ def quadrant_shares(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return shares.reset_index()
 
 
-def scored_people(scored: pd.DataFrame, question: str | None = None) -> pd.Series:
-    """People per unit with at least one classified answer (to ``question``, or to any).
+def scored_people(
+    scored: pd.DataFrame, question: str | None = None, *, by: str = "unit"
+) -> pd.Series:
+    """People per unit (or per ``by`` group) with at least one classified answer (to
+    ``question``, or to any).
 
     These are the people behind a unit's scores, so the privacy minimum applies to them.
     """
     part = scored if question is None else scored[scored["question"] == question]
     part = part[part["quadrant"] != UNCLASSIFIED]
-    return part.groupby("unit")["respondent_id"].nunique()
+    return part.groupby(by)["respondent_id"].nunique()
 
 
-def hidden_units(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int, *, also=()) -> set:
+def hidden_units(
+    respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int, *, also=(), by: str = "unit"
+) -> set:
     """Units whose numbers the report hides, the same set in every section.
 
     A unit is hidden when fewer than ``min_size`` people stand behind any number shown for it:
@@ -128,10 +147,12 @@ def hidden_units(respondents: pd.DataFrame, scored: pd.DataFrame, min_size: int,
     answer to each question. Complementary suppression applies to each of those counts, so
     the hidden units together can never be worked out from the organisation's total.
     ``also`` names units hidden for another reason (e.g. missing from the other wave).
+    ``by`` names the grouping column (both frames need it): roles or tenure bands are hidden
+    the same way.
     """
-    bases = [respondents.groupby("unit")["respondent_id"].nunique(), scored_people(scored)]
+    bases = [respondents.groupby(by)["respondent_id"].nunique(), scored_people(scored, by=by)]
     if "question" in scored:
-        bases += [scored_people(scored, q) for q in sorted(scored["question"].unique())]
+        bases += [scored_people(scored, q, by=by) for q in sorted(scored["question"].unique())]
     # every unit too small on any count first, so cover is added only where still needed
     hidden = set(also)
     for sizes in bases:

@@ -205,21 +205,27 @@ def say_measure_value_reward(
     for unit in units:
         said = scored if unit == ALL_UNITS else scored[scored["unit"] == unit]
         owned = metrics if unit == ALL_UNITS else metrics[metrics["owner_unit"] == unit]
-        row = {"unit": unit, "respondents": int(said["respondent_id"].nunique())}
-        # the same respondent-level index as the headline, so the numbers agree across sections
-        row["say"], _, _, row["say_n"] = outcome_index(said, reps=1)
-        if row["say_n"] < min_size:
-            row["say"] = np.nan
-        for lens in LENSES[1:]:
-            part = _metric_lens(owned, lens)
-            row[lens] = (
-                round(100 * np.average(part["_p"], weights=part["_w"]), 1) if len(part) else np.nan
-            )
-            row[f"{lens}_n"] = len(part)
-        rows.append(row)
+        rows.append({"unit": unit, **lens_values(said, owned, min_size)})
     frame = pd.DataFrame(rows)
     frame["gap"] = frame["say"] - frame["reward"]
     return frame
+
+
+def lens_values(said: pd.DataFrame, owned: pd.DataFrame, min_size: int) -> dict:
+    """One group's say / measure / value / reward: what its people ``said`` (scored answers)
+    and the metrics it ``owned``, each as a customer-outcome index with how many stand behind it."""
+    row = {"respondents": int(said["respondent_id"].nunique())}
+    # the same respondent-level index as the headline, so the numbers agree across sections
+    row["say"], _, _, row["say_n"] = outcome_index(said, reps=1)
+    if row["say_n"] < min_size:
+        row["say"] = np.nan
+    for lens in LENSES[1:]:
+        part = _metric_lens(owned, lens)
+        row[lens] = (
+            round(100 * np.average(part["_p"], weights=part["_w"]), 1) if len(part) else np.nan
+        )
+        row[f"{lens}_n"] = len(part)
+    return row
 
 
 def hybrid_mode(units: pd.DataFrame, *, focused_share: float = 0.5) -> dict:

@@ -7,6 +7,7 @@ stored.
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 import pandas as pd
@@ -76,12 +77,16 @@ def add_entry(
     value: str,
     note: str = "",
     *,
+    author: str | None = None,
     rescore: bool = True,
 ) -> int:
     """Record one analyst decision as a new codebook version and score again the texts it
-    touches (see :func:`opsworkbench.language.codebook.check_entry`); returns the version."""
+    touches (see :func:`opsworkbench.language.codebook.check_entry`); returns the version.
+
+    ``author`` is who made it (default: the operating-system user)."""
     target, value = check_entry(action, target, value)
-    version = ws.add_codebook_entry(con, org_id, action, target, value, note)
+    author = author if author is not None else getpass.getuser()
+    version = ws.add_codebook_entry(con, org_id, action, target, value, note, author)
     if rescore:
         refresh_org(con, org_id)
     return version

@@ -38,7 +38,7 @@ class Codebook:
     version: int = 0
     entries: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
-            columns=["version", "created_at", "action", "target", "value", "note"]
+            columns=["version", "created_at", "action", "target", "value", "note", "author"]
         )
     )
 

@@ -1,0 +1,452 @@
+"""What the analyst's explorer shows for one selection, and what it must hide.
+
+Every number, theme and quote the explorer draws comes from :meth:`Selections.view`, so the
+privacy rules hold in every state of every widget:
+
+- a selection (unit × role × tenure band) is shown only when at least the minimum number of
+  people stand behind each of its numbers, and only when no other group can be worked out from
+  it by subtraction: for each filter, the selection's siblings (the other roles of the same
+  unit, say) are suppressed together as the report suppresses units, and the selection's
+  parents must be shown too;
+- quotes need the larger quote minimum, for the selection and for the answers they are drawn
+  from, and come only from units that large;
+- a theme, a quadrant or a search is counted only when enough people stand behind it.
+
+Pure: the frames of one organisation and wave in, plain frames out; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from opsworkbench.diagnostics.frames import ReportContext
+from opsworkbench.diagnostics.overview import hidden_units, question_themes, unit_positions
+from opsworkbench.diagnostics.profiles import OutcomeIndex, lens_values, outcome_index
+from opsworkbench.language.orientation import normalise
+from opsworkbench.vocabulary import QUADRANT_LABELS, QUADRANTS, UNCLASSIFIED
+
+DIMENSIONS = ("unit", "role", "tenure_band")
+DIMENSION_NAMES = {"unit": "unit", "role": "role", "tenure_band": "tenure band"}
+BOTH = "both"
+QUOTES_SHOWN = 4
+QUOTE_LENGTH = (20, 240)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One state of the explorer's filters (None: no filter)."""
+
+    question: str = BOTH
+    unit: str | None = None
+    role: str | None = None
+    tenure_band: str | None = None
+    quadrant: str | None = None
+    theme: str | None = None  # a theme's key, "question:number"
+
+    @property
+    def people(self) -> tuple:
+        """The filters that pick people: (unit, role, tenure band)."""
+        return (self.unit, self.role, self.tenure_band)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    shown: bool
+    why: str = ""
+
+
+def describe(people: tuple) -> str:
+    """A selection of people in words: "Finance · Specialist", or "the whole organisation"."""
+    parts = [str(v) for v in people if v is not None]
+    return " · ".join(parts) if parts else "the whole organisation"
+
+
+@dataclass
+class View:
+    """Everything the explorer shows for one state of its filters (blank where hidden)."""
+
+    filters: Filters
+    visibility: Visibility
+    people: int | None
+    index: OutcomeIndex | None
+    shares: pd.DataFrame
+    units: pd.DataFrame
+    lenses: pd.DataFrame
+    themes: pd.DataFrame
+    hidden_themes: int
+    quotes: pd.DataFrame
+    quotes_why: str
+    metrics: pd.DataFrame
+    key_results: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """What is on screen as tables, for export (hidden numbers stay blank)."""
+        f = self.filters
+        selection = pd.DataFrame(
+            {
+                "filter": ["question", "unit", "role", "tenure band", "quadrant", "theme"],
+                "value": [f.question, f.unit, f.role, f.tenure_band, f.quadrant, f.theme],
+            }
+        )
+        index = self.index
+        headline = pd.DataFrame(
+            [
+                {
+                    "shown": self.visibility.shown,
+                    "why hidden": self.visibility.why,
+                    "people": self.people,
+                    "customer-outcome index": None if index is None else index.value,
+                    "interval low": None if index is None else index.low,
+                    "interval high": None if index is None else index.high,
+                }
+            ]
+        )
+        return {
+            "selection": selection,
+            "headline": headline,
+            "quadrant shares": self.shares,
+            "units": self.units,
+            "say measure value reward": self.lenses,
+            "themes": self.themes,
+            "quotes": self.quotes,
+            "metrics": self.metrics,
+            "key results": self.key_results,
+        }
+
+
+@dataclass
+class SearchResult:
+    phrase: str
+    people: int | None  # None: too few to show
+    split: pd.DataFrame  # quadrant, answers, share
+    quotes: pd.DataFrame
+    why: str
+
+
+class Selections:
+    """One organisation's wave, ready to be cut by the explorer's filters.
+
+    Themes are found once per question for the whole wave (as the report finds them), so a
+    theme keeps its name whatever the filters; a selection shows how many of its people talk
+    about each theme.
+    """
+
+    def __init__(self, ctx: ReportContext):
+        self.ctx = ctx
+        people = ctx.respondents[["respondent_id", *DIMENSIONS]]
+        answers = ctx.scored.drop(columns=["unit"]).merge(people, on="respondent_id", how="inner")
+        answers["theme"] = None
+        tables = []
+        for question in ctx.core_questions:
+            rows = np.flatnonzero((answers["question"] == question).to_numpy())
+            found = question_themes(
+                answers.iloc[rows].reset_index(drop=True),
+                min_size=ctx.min_size,
+                codebook=ctx.codebook,
+                stored=ctx.stored_themes,
+            )
+            number = found.assignment.to_numpy()
+            keys = np.where(number >= 0, [f"{question}:{n}" for n in number], None)
+            answers.loc[answers.index[rows], "theme"] = keys
+            if not found.table.empty:
+                tables.append(
+                    found.table.assign(
+                        key=[f"{question}:{n}" for n in found.table["theme"]],
+                        question=question,
+                        cluster=found.table["key"],
+                    )[["key", "question", "label", "terms", "cluster"]]
+                )
+        self.answers = answers
+        self.theme_list = (
+            pd.concat(tables, ignore_index=True)
+            if tables
+            else pd.DataFrame(columns=["key", "question", "label", "terms", "cluster"])
+        )
+        unit_sizes = ctx.respondents.groupby("unit")["respondent_id"].nunique()
+        self.quotable_units = set(unit_sizes[unit_sizes >= ctx.min_quote_size].index)
+        self._cache: dict = {}
+
+    # --- choices for the filters ---
+
+    def choices(self, dimension: str) -> list[str]:
+        """Every value of a people filter in this wave (hidden ones too: they say why)."""
+        return sorted(self.ctx.respondents[dimension].dropna().astype(str).unique())
+
+    @cached_property
+    def questions(self) -> list[str]:
+        core = self.ctx.core_questions
+        return [BOTH, *core] if len(core) > 1 else list(core)
+
+    # --- who is in a selection, and may it be shown ---
+
+    def _group(self, people: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The respondents and answers of a selection of people (cached)."""
+        key = ("group", people)
+        if key not in self._cache:
+            resp, answers = self.ctx.respondents, self.answers
+            for dim, value in zip(DIMENSIONS, people, strict=True):
+                if value is not None:
+                    resp = resp[resp[dim].to_numpy() == value]
+                    answers = answers[answers[dim].to_numpy() == value]
+            self._cache[key] = (resp, answers)
+        return self._cache[key]
+
+    def _hidden_among(self, parent: tuple, dim: str) -> set:
+        """Values of ``dim`` hidden within ``parent`` (with complementary suppression)."""
+        key = ("hidden", parent, dim)
+        if key not in self._cache:
+            resp, answers = self._group(parent)
+            self._cache[key] = hidden_units(resp, answers, self.ctx.min_size, by=dim)
+        return self._cache[key]
+
+    def visibility(self, people: tuple) -> Visibility:
+        """May the numbers of this selection of people be shown, and if not, why not."""
+        key = ("visible", people)
+        if key in self._cache:
+            return self._cache[key]
+        min_size = self.ctx.min_size
+        resp, answers = self._group(people)
+        classified = answers[answers["quadrant"].to_numpy() != UNCLASSIFIED]
+        counts = [resp["respondent_id"].nunique(), classified["respondent_id"].nunique()]
+        counts += [
+            classified.loc[classified["question"] == q, "respondent_id"].nunique()
+            for q in self.ctx.core_questions
+        ]
+        found = Visibility(True)
+        if min(counts) < min_size:
+            found = Visibility(
+                False,
+                f"{describe(people)}: fewer than {min_size} people stand behind these numbers "
+                f"(the study's minimum group size is {min_size}).",
+            )
+        else:
+            for i, dim in enumerate(DIMENSIONS):
+                if people[i] is None:
+                    continue
+                parent = people[:i] + (None,) + people[i + 1 :]
+                above = self.visibility(parent)
+                if not above.shown:
+                    found = Visibility(
+                        False, f"{describe(people)} is part of a hidden group. {above.why}"
+                    )
+                    break
+                if people[i] in self._hidden_among(parent, dim):
+                    name = DIMENSION_NAMES[dim]
+                    found = Visibility(
+                        False,
+                        f"{describe(people)}: another {name} of {describe(parent)} has fewer than "
+                        f"{min_size} people, and showing this one would let that group be worked "
+                        "out by subtraction.",
+                    )
+                    break
+        self._cache[key] = found
+        return found
+
+    # --- one state of the filters ---
+
+    def _answers(self, filters: Filters, answers: pd.DataFrame) -> pd.DataFrame:
+        """Answers to the filtered question, of the filtered quadrant and theme."""
+        if filters.question != BOTH:
+            answers = answers[answers["question"].to_numpy() == filters.question]
+        if filters.quadrant is not None:
+            answers = answers[answers["quadrant"].to_numpy() == filters.quadrant]
+        if filters.theme is not None:
+            answers = answers[answers["theme"].to_numpy() == filters.theme]
+        return answers
+
+    def view(self, filters: Filters) -> View:
+        """What the explorer shows for ``filters``: numbers only where the rules allow."""
+        ctx, min_size = self.ctx, self.ctx.min_size
+        visible = self.visibility(filters.people)
+        metrics, key_results = self._owned(filters.unit)
+        units = self._units(filters)
+        empty = pd.DataFrame()
+        if not visible.shown:
+            return View(
+                filters, visible, None, None, empty, units, empty, _no_themes(), 0,
+                _no_quotes(), "Quotes are hidden with the numbers.", metrics, key_results,
+            )  # fmt: skip
+        resp, answers = self._group(filters.people)
+        asked = (
+            answers
+            if filters.question == BOTH
+            else answers[answers["question"] == filters.question]
+        )
+        index = outcome_index(asked)
+        classified = asked[asked["quadrant"] != UNCLASSIFIED]
+        shares = (
+            classified["quadrant"]
+            .value_counts(normalize=True)
+            .reindex(QUADRANTS, fill_value=0.0)
+            .rename_axis("quadrant")
+            .reset_index(name="share")
+        )
+        shares["label"] = shares["quadrant"].map(QUADRANT_LABELS)
+        lens = lens_values(asked, metrics, min_size)
+        lenses = pd.DataFrame(
+            {
+                "lens": ["say", "measure", "value", "reward"],
+                "index": [lens["say"], lens["measure"], lens["value"], lens["reward"]],
+                "based on": [
+                    f"{lens['say_n']} people",
+                    *(f"{lens[f'{x}_n']} metrics" for x in ("measure", "value", "reward")),
+                ],
+            }
+        )
+        themes, hidden_themes = self._themes(filters, answers)
+        quotes, why = self.quotes(filters)
+        notes = []
+        if filters.quadrant is not None or filters.theme is not None:
+            narrowed = self._answers(filters, answers)
+            if narrowed["respondent_id"].nunique() < min_size:
+                notes.append(
+                    f"Fewer than {min_size} people in this selection gave answers of this "
+                    "quadrant or theme."
+                )
+        return View(
+            filters, visible, index.people, index, shares, units, lenses, themes,
+            hidden_themes, quotes, why, metrics, key_results, notes,
+        )  # fmt: skip
+
+    def _units(self, filters: Filters) -> pd.DataFrame:
+        """The quadrant map: every unit of the selection without its unit filter."""
+        parent = (None, filters.role, filters.tenure_band)
+        resp, answers = self._group(parent)
+        if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
+            return pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
+        asked = (
+            answers
+            if filters.question == BOTH
+            else answers[answers["question"] == filters.question]
+        )
+        hidden = self._hidden_among(parent, "unit")
+        frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
+        frame["selected"] = frame["unit"] == filters.unit
+        return frame
+
+    def _owned(self, unit: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The metrics and key results the unit owns (the organisation's, without a unit)."""
+        metrics, okrs = self.ctx.metrics, self.ctx.okrs
+        if unit is not None:
+            metrics = metrics[metrics["owner_unit"] == unit]
+            okrs = okrs[okrs["owner_unit"] == unit]
+        return metrics, okrs
+
+    def _themes(self, filters: Filters, answers: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """Themes of the selection's answers; a theme with fewer than the minimum is hidden."""
+        part = self._answers(replace(filters, theme=None), answers)
+        part = part[part["theme"].notna()]
+        if part.empty:
+            return _no_themes(), 0
+        grouped = part.groupby("theme")
+        stats = pd.DataFrame(
+            {"answers": grouped.size(), "people": grouped["respondent_id"].nunique()}
+        )
+        placed = part[part["quadrant"] != UNCLASSIFIED].groupby("theme")
+        stats["focus"] = placed["focus"].mean()
+        stats["result"] = placed["result"].mean()
+        stats["quadrant"] = placed["quadrant"].agg(lambda q: q.value_counts().idxmax())
+        stats["share"] = stats["answers"] / len(part)
+        shown = stats[stats["people"] >= self.ctx.min_size]
+        table = self.theme_list.merge(shown, left_on="key", right_index=True)
+        table = table.sort_values(["answers", "key"], ascending=[False, True], kind="stable")
+        columns = ["key", "question", "label", "answers", "people", "share", "focus", "result", "quadrant", "terms", "cluster"]  # fmt: skip
+        return table[columns].reset_index(drop=True), int(len(stats) - len(shown))
+
+    def quotes(self, filters: Filters, *, limit: int = QUOTES_SHOWN) -> tuple[pd.DataFrame, str]:
+        """Representative answers of the selection, or why none may be quoted."""
+        q = self.ctx.min_quote_size
+        if not self.visibility(filters.people).shown:
+            return _no_quotes(), "Quotes are hidden with the numbers."
+        resp, answers = self._group(filters.people)
+        if resp["respondent_id"].nunique() < q:
+            return (
+                _no_quotes(),
+                f"No quotes: fewer than {q} people in this selection (the quote minimum).",
+            )
+        pool = self._answers(filters, answers)
+        if pool["respondent_id"].nunique() < q:
+            return (
+                _no_quotes(),
+                f"No quotes: fewer than {q} people gave such answers (the quote minimum).",
+            )
+        return self._pick(pool, limit), ""
+
+    def _pick(self, pool: pd.DataFrame, limit: int) -> pd.DataFrame:
+        length = pool["text"].str.len()
+        pool = pool[
+            pool["unit"].isin(self.quotable_units)
+            & length.between(*QUOTE_LENGTH)
+            & (pool["quadrant"] != UNCLASSIFIED)
+        ]
+        pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
+        pool = pool.sort_values(
+            ["confidence", "_len", "text"], ascending=[False, True, True], kind="stable"
+        ).drop_duplicates("text")
+        labels = dict(zip(self.theme_list["key"], self.theme_list["label"], strict=True))
+        picked = pool.head(limit)
+        return pd.DataFrame(
+            {
+                "question": picked["question"],
+                "theme": picked["theme"].map(labels),
+                "quadrant": picked["quadrant"],
+                "quote": picked["text"],
+                "cues": picked["cues"],
+            }
+        ).reset_index(drop=True)
+
+    def search(self, filters: Filters, phrase: str) -> SearchResult:
+        """Answers of the selection that use ``phrase`` (whole words), split by quadrant."""
+        phrase = " ".join(str(phrase).split())
+        split = pd.DataFrame(columns=["quadrant", "label", "answers", "share"])
+        if not phrase:
+            return SearchResult(phrase, None, split, _no_quotes(), "")
+        visible = self.visibility(filters.people)
+        if not visible.shown:
+            return SearchResult(phrase, None, split, _no_quotes(), visible.why)
+        _, answers = self._group(filters.people)
+        pool = self._answers(filters, answers)
+        words = r"\b" + r"\s+".join(re.escape(w) for w in normalise(phrase).split()) + r"\b"
+        hits = pool[pool["text"].map(normalise).str.contains(words, regex=True)]
+        people = hits["respondent_id"].nunique()
+        if people < self.ctx.min_size:
+            why = f"Fewer than {self.ctx.min_size} people in this selection used “{phrase}”."
+            return SearchResult(phrase, None, split, _no_quotes(), why)
+        counts = hits["quadrant"].value_counts().reindex([*QUADRANTS, UNCLASSIFIED], fill_value=0)
+        split = counts.rename_axis("quadrant").reset_index(name="answers")
+        split["label"] = split["quadrant"].map({**QUADRANT_LABELS, UNCLASSIFIED: "Unclassified"})
+        split["share"] = split["answers"] / split["answers"].sum()
+        why = ""
+        quotes = _no_quotes()
+        if people >= self.ctx.min_quote_size:
+            quotes = self._pick(hits, QUOTES_SHOWN)
+        else:
+            why = f"No quotes: fewer than {self.ctx.min_quote_size} people used it (the quote minimum)."
+        return SearchResult(
+            phrase, people, split[["quadrant", "label", "answers", "share"]], quotes, why
+        )
+
+
+def _no_themes() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["key", "question", "label", "answers", "people", "share", "focus", "result", "quadrant", "terms", "cluster"]
+    )  # fmt: skip
+
+
+def _no_quotes() -> pd.DataFrame:
+    return pd.DataFrame(columns=["question", "theme", "quadrant", "quote", "cues"])
+
+
+def cue_words(cues: str) -> list[str]:
+    """The words that placed a text, from its cue string ("internal: claims, process; …")."""
+    words = []
+    for part in str(cues or "").split(";"):
+        _, _, listed = part.partition(":")
+        words += [w.strip() for w in listed.split(",") if w.strip()]
+    return sorted(set(words), key=lambda w: (-len(w), w))
