@@ -55,7 +55,7 @@ bench: $(STAMP)
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)
-	$(BIN)/jupytext --sync opsworkbench/report/notebook/*.py
+	$(BIN)/jupytext --sync opsworkbench/report/notebook/*.py opsworkbench/explore/notebook/*.py
 
 clean:
 	rm -rf $(VENV) workspace reports/*/ reports/index.html .pytest_cache

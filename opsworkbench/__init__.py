@@ -7,6 +7,7 @@ The flow, one call a step::
     found = analyse(ctx, load_previous(ws, ctx))
                                    its report's findings, each computed on first use
     render_report / render_all     the HTML reports and the portfolio page
+    explore(ws, org)               the analyst's explorer (ipywidgets, in a notebook)
 
 and the engine on its own: ``score_texts``, ``find_themes``, ``classify_file`` (any CSV/XLSX),
 ``cross_validate`` and ``evaluate_file`` (how well it scores).
@@ -35,6 +36,9 @@ _EXPORTS = {
     "render_report": "opsworkbench.report.render",
     "render_all": "opsworkbench.report.render",
     "use_offline_charts": "opsworkbench.present.charts",
+    # the analyst's explorer
+    "explore": "opsworkbench.explore.widgets",
+    "Explorer": "opsworkbench.explore.widgets",
     # tools
     "classify_file": "opsworkbench.tools.classify",
     "cross_validate": "opsworkbench.tools.evaluation",

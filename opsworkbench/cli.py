@@ -269,6 +269,46 @@ def classify(input_path, text_column, output, chunk_size, no_cues) -> None:
     click.echo(f"{n} rows written to {output}")
 
 
+@cli.command()
+@click.option("--org", "org_id", help="Organisation to open on [default: the first one].")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="JupyterLab's port [default: 8888 or the next free one].",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
+@WORKSPACE_OPTION
+def explore(org_id, port, no_browser, workspace) -> None:
+    """Open the analyst's explorer (notebooks/explore.ipynb) in JupyterLab."""
+    import os
+    import subprocess
+
+    from opsworkbench import workspace as ws
+
+    path = config.workspace_path(workspace).resolve()
+    con = ws.connect(path, read_only=True)
+    try:
+        known = ws.organisation_ids(con)
+    finally:
+        con.close()
+    if not known:
+        raise OpsWorkbenchError(f"{path}: no organisations yet — run `opsworkbench ingest` first")
+    if org_id and org_id not in known:
+        raise OpsWorkbenchError(
+            f"organisation '{org_id}' is not in {path}; known: {', '.join(known)}"
+        )
+    notebook = config.PACKAGE.parent / "notebooks" / "explore.ipynb"
+    if not (config.CHECKOUT and notebook.exists()):
+        notebook = config.EXPLORE_NOTEBOOK
+    env = {**os.environ, config.WORKSPACE_ENV: str(path), config.ORG_ENV: org_id or known[0]}
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={notebook.parent}"]
+    command += [*(["--port", str(port)] if port else []), *(["--no-browser"] if no_browser else [])]
+    click.echo(
+        f"Opening {notebook.name} on {org_id or known[0]} ({path}); run all cells, Ctrl-C stops."
+    )
+    sys.exit(subprocess.call([*command, str(notebook)], env=env))
+
+
 @cli.group()
 def codebook() -> None:
     """Show or edit an organisation's codebook (each change is a new version)."""

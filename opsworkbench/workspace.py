@@ -244,19 +244,22 @@ def wave_sizes(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
 # --- the codebook: one row per analyst decision ---
 
 
+CODEBOOK_COLUMNS = ["version", "created_at", "action", "target", "value", "note", "author"]
+
+
 def codebook_entries(
     con: duckdb.DuckDBPyConnection, org_id: str, version: int | None = None
 ) -> pd.DataFrame:
     """The organisation's codebook entries up to ``version`` (default: all), oldest first."""
-    sql = (
-        "SELECT version, created_at, action, target, value, note, author FROM codebook "
-        "WHERE org_id = ?"
-    )
+    # ``*``: a workspace written before entries named their author, opened read-only, has no
+    # such column (it reads as blank)
+    sql = "SELECT * EXCLUDE (org_id) FROM codebook WHERE org_id = ?"
     params: list = [org_id]
     if version is not None:
         sql += " AND version <= ?"
         params.append(version)
-    return con.execute(sql + " ORDER BY version", params).df()
+    found = con.execute(sql + " ORDER BY version", params).df()
+    return found.reindex(columns=CODEBOOK_COLUMNS)
 
 
 def add_codebook_entry(

@@ -262,7 +262,7 @@ class Selections:
 
     def view(self, filters: Filters) -> View:
         """What the explorer shows for ``filters``: numbers only where the rules allow."""
-        ctx, min_size = self.ctx, self.ctx.min_size
+        min_size = self.ctx.min_size
         visible = self.visibility(filters.people)
         metrics, key_results = self._owned(filters.unit)
         units = self._units(filters)

@@ -6,8 +6,11 @@ and the report's text (from :mod:`opsworkbench.present.html`) says why.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import threading
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -278,3 +281,107 @@ def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart | None:
         )
         .properties(width=520, height=alt.Step(28))
     )
+
+
+# --- live charts: the explorer's clickable charts (altair's JupyterChart, offline) ---
+
+UNIT_PICK, THEME_PICK = "unit_pick", "theme_pick"
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def live_unit_map() -> alt.LayerChart:
+    """The quadrant map of units as a template: data ``units`` (name, n, focus, result,
+    quadrant_label, selected) comes later; clicking a unit selects its name."""
+    scale = alt.Scale(domain=[-1, 1])
+    base = alt.Chart(alt.Data(name="units")).encode(
+        x=alt.X("focus:Q", scale=scale, title="Focus: internal ← → external"),
+        y=alt.Y("result:Q", scale=scale, title="Result: output ← → outcome"),
+    )
+    pick = alt.selection_point(name=UNIT_PICK, fields=["name"], on="click", clear=False)
+    points = (
+        base.mark_circle(opacity=0.85, cursor="pointer")
+        .encode(
+            size=alt.Size("n:Q", title="People", scale=alt.Scale(range=[80, 1400]), legend=None),
+            color=_quadrant_colour("Most common quadrant"),
+            stroke=alt.condition("datum.selected", alt.value("#111"), alt.value("white")),
+            strokeWidth=alt.condition("datum.selected", alt.value(3), alt.value(1)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Unit"),
+                alt.Tooltip("n:Q", title="People"),
+                alt.Tooltip("focus:Q", format=".2f"),
+                alt.Tooltip("result:Q", format=".2f"),
+            ],
+        )
+        .add_params(pick)
+    )
+    labels = base.mark_text(dy=-18, fontSize=13).encode(text="name:N")
+    rules = alt.Chart(pd.DataFrame({"v": [0]}))
+    cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
+        y="v:Q"
+    )
+    return (cross + points + labels).properties(width=520, height=420)
+
+
+def live_theme_bars() -> alt.Chart:
+    """Themes as bars (data ``themes``: key, label, answers, quadrant_label, selected);
+    clicking a bar selects its key."""
+    pick = alt.selection_point(name=THEME_PICK, fields=["key"], on="click", clear=False)
+    return (
+        alt.Chart(alt.Data(name="themes"))
+        .mark_bar(cursor="pointer")
+        .encode(
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+            x=alt.X("answers:Q", title="Answers in this selection"),
+            color=_quadrant_colour("Most common quadrant"),
+            opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.75)),
+            stroke=alt.condition("datum.selected", alt.value("#111"), alt.value(None)),
+            strokeWidth=alt.value(2),
+            tooltip=[
+                alt.Tooltip("label:N", title="Theme"),
+                alt.Tooltip("answers:Q", title="Answers"),
+                alt.Tooltip("people:Q", title="People"),
+                alt.Tooltip("quadrant_label:N", title="Lean"),
+            ],
+        )
+        .add_params(pick)
+        .properties(width=420, height=alt.Step(26))
+    )
+
+
+@functools.cache
+def live_chart_class() -> type:
+    """altair's JupyterChart with its JavaScript bundled for offline use.
+
+    The bundle (vega-embed with vega and vega-lite, about 1 MB) takes vl-convert 1.5 s to
+    build, so it is kept in the user's cache folder, one file per altair and vl-convert
+    version, and read from there on later starts.
+    """
+    import vl_convert
+
+    chart_class = type("LiveChart", (alt.JupyterChart,), {})
+    cache = _cache_folder() / f"jupyterchart-{alt.__version__}-{vl_convert.__version__}.js"
+    try:
+        chart_class._esm = cache.read_text(encoding="utf-8")
+    except OSError:
+        chart_class.enable_offline()
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(chart_class._esm, encoding="utf-8")
+    return chart_class
+
+
+def _cache_folder() -> Path:
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "opsworkbench"
+
+
+def live_chart(template: alt.TopLevelMixin) -> alt.JupyterChart:
+    """A clickable chart widget drawing ``template``; :func:`live_spec` gives it data."""
+    return live_chart_class()(template, embed_options=EMBED_OPTIONS)
+
+
+def live_spec(template: dict, name: str, frame: pd.DataFrame) -> dict:
+    """The template's Vega-Lite spec with the named dataset filled in (no re-validation, so
+    a refresh costs well under a millisecond)."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return {**template, "datasets": {name: records}}

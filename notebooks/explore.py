@@ -1,0 +1,1 @@
+../opsworkbench/explore/notebook/explore.py

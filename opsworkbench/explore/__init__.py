@@ -1,0 +1,1 @@
+"""The analyst's explorer: linked, privacy-safe views of one organisation in JupyterLab."""
