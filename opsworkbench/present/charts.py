@@ -9,13 +9,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sys
 import threading
 from pathlib import Path
 
-import altair as alt
-import pandas as pd
+# jsonschema, which altair loads to validate charts, imports rfc3987_syntax when it is
+# installed (Jupyter installs it) only to check "iri" formats, and that import compiles a
+# grammar for 1–2 s. Vega-Lite's schema has no such format, so a chart is validated the same
+# without it; unless something loaded it already, it is skipped.
+sys.modules.setdefault("rfc3987_syntax", None)
 
-from opsworkbench.vocabulary import FACTORY_FLOOR, QUADRANT_LABELS, QUADRANTS, STAGE_LABELS
+import altair as alt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from opsworkbench.vocabulary import FACTORY_FLOOR, QUADRANT_LABELS, QUADRANTS, STAGE_LABELS  # noqa: E402
 
 QUADRANT_COLOURS = ["#8c6d31", "#6b9bc3", "#1b7a4a", "#b5545c"]  # in the order of QUADRANTS
 
