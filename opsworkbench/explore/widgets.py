@@ -123,14 +123,17 @@ class Explorer:
 
     def _build(self, orgs: list[str], author: str) -> None:
         wide = w.Layout(width="auto")
+        label = {"description_width": "90px"}
         self.org = w.Dropdown(
-            options=orgs, description="Organisation", layout=w.Layout(width="330px")
+            options=orgs, description="Organisation", style=label, layout=w.Layout(width="360px")
         )
-        self.wave = w.Dropdown(description="Wave", layout=w.Layout(width="200px"))
-        self.question = w.ToggleButtons(description="Question", style={"button_width": "auto"})
+        self.wave = w.Dropdown(description="Wave", style=label, layout=w.Layout(width="240px"))
+        self.question = w.ToggleButtons(
+            description="Question", style={**label, "button_width": "auto"}
+        )
         self.unit, self.role, self.tenure_band, self.quadrant, self.theme = (
-            w.Dropdown(description=label, layout=w.Layout(width="300px"))
-            for label in ("Unit", "Role", "Tenure", "Quadrant", "Theme")
+            w.Dropdown(description=name, style=label, layout=w.Layout(width="360px"))
+            for name in ("Unit", "Role", "Tenure", "Quadrant", "Theme")
         )
         self.quadrant.options = [(ALL_LABELS["quadrant"], ALL)] + [
             (QUADRANT_LABELS[q], q) for q in QUADRANTS
@@ -164,7 +167,7 @@ class Explorer:
             layout=w.Layout(width="480px"),
         )
         self.fix_quadrant = w.Dropdown(
-            options=[(QUADRANT_LABELS[q], q) for q in QUADRANTS], description="Quadrant"
+            options=[(QUADRANT_LABELS[q], q) for q in QUADRANTS], description="Set to"
         )
         self.fix_name = w.Text(description="New name", layout=w.Layout(width="480px"))
         self.fix_reason = w.Text(
@@ -184,7 +187,8 @@ class Explorer:
 
         filters = w.VBox(
             [
-                w.HBox([self.org, self.wave, self.question]),
+                w.HBox([self.org, self.wave]),
+                self.question,
                 w.HBox([self.unit, self.role, self.tenure_band]),
                 w.HBox([self.quadrant, self.theme, self.clear]),
             ]
@@ -506,7 +510,9 @@ class Explorer:
             return
         shown = entries.assign(
             when=pd.to_datetime(entries["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            action=entries["action"].map(dict((a, n) for n, a in ACTIONS)),
             target=entries["target"].str.replace("||", " + ", regex=False),
+            value=entries["value"].map(lambda v: QUADRANT_LABELS.get(v, v)),
         )[["version", "when", "author", "action", "target", "value", "note"]]
         self.history.value = _box(
             "<h3>Codebook history</h3>"
@@ -573,6 +579,8 @@ def _selection_words(f: Filters) -> str:
     what = {"both": "both questions", "work": "work answers", "success": "success answers"}.get(
         f.question, f.question
     )
+    if f.quadrant:
+        what += f"; themes and quotes of {QUADRANT_LABELS[f.quadrant].lower()} answers"
     return f"{who}, {what}"
 
 
@@ -659,7 +667,15 @@ def _drill(ctx, view: View, selections: Selections) -> str:
             "<p class='owx-muted'>Representative answers; marked words placed them.</p>"
             + _quotes(view.quotes)
         )
-    metrics = view.metrics
+    metrics, krs = view.metrics, view.key_results
+    if f.unit is None:  # the whole organisation: how its metrics lean; a unit lists its own
+        if len(metrics) or len(krs):
+            html += (
+                "<h3>Metrics and key results</h3>"
+                f"<p>{_lean(metrics, 'metrics')}<br>{_lean(krs, 'key results')}</p>"
+                "<p class='owx-muted'>Pick a unit to list the ones it owns.</p>"
+            )
+        return html
     if len(metrics):
         flags = metrics.apply(
             lambda m: (
@@ -669,18 +685,28 @@ def _drill(ctx, view: View, selections: Selections) -> str:
             axis=1,
         )
         rows = "".join(
-            f"<tr><td>{escape(n)}</td><td class='owx-muted'>{escape(fl)}</td><td>{escape(QUADRANT_LABELS.get(q, q))}</td></tr>"
+            f"<tr><td>{escape(n)}</td><td class='owx-muted'>{escape(fl)}</td>"
+            f"<td>{escape(QUADRANT_LABELS.get(q, q))}</td></tr>"
             for n, fl, q in zip(metrics["name"], flags, metrics["quadrant"], strict=True)
         )
         html += f"<h3>Metrics owned by {escape(focus)} ({len(metrics)})</h3><table>{rows}</table>"
-    krs = view.key_results
     if len(krs):
         rows = "".join(
-            f"<tr><td>{escape(k)}</td><td>{escape(QUADRANT_LABELS.get(q, q))}</td><td class='owx-muted'>{pct(p)}</td></tr>"
+            f"<tr><td>{escape(k)}</td><td>{escape(QUADRANT_LABELS.get(q, q))}</td>"
+            f"<td class='owx-muted'>{pct(p)} done</td></tr>"
             for k, q, p in zip(krs["key_result"], krs["quadrant"], krs["progress"], strict=True)
         )
         html += f"<h3>Key results owned by {escape(focus)} ({len(krs)})</h3><table>{rows}</table>"
+    if not len(metrics) and not len(krs):
+        html += f"<p class='owx-muted'>{escape(focus)} owns no metric or key result.</p>"
     return html
+
+
+def _lean(frame: pd.DataFrame, what: str) -> str:
+    """ "27 metrics: 12 factory floor, 3 customer outcome, …" (most common first)."""
+    counts = frame["quadrant"].map(QUADRANT_LABELS).value_counts()
+    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    return f"{len(frame)} {escape(what)}" + (f": {escape(parts)}" if parts else "")
 
 
 def _search(found: SearchResult) -> str:

@@ -74,11 +74,12 @@ def message_chart(text: str) -> alt.Chart:
     )
 
 
-def _quadrant_colour(title: str = "Quadrant") -> alt.Color:
+def _quadrant_colour(title: str = "Quadrant", columns: int | None = None) -> alt.Color:
     return alt.Color(
         "quadrant_label:N",
         title=title,
         scale=alt.Scale(domain=[QUADRANT_LABELS[q] for q in QUADRANTS], range=QUADRANT_COLOURS),
+        legend=alt.Legend(columns=columns) if columns else alt.Undefined,
     )
 
 
@@ -103,14 +104,6 @@ def quadrant_map(
     data = _label(
         frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"})
     )
-    corners = pd.DataFrame(
-        {
-            "x": [-0.95, 0.95, 0.95, -0.95],
-            "y": [-0.95, -0.95, 0.95, 0.95],
-            "text": ["Factory floor", "Customer activity", "Customer outcome", "Business result"],
-            "align": ["left", "right", "right", "left"],
-        }
-    )
     scale = alt.Scale(domain=[-1, 1])
     base = alt.Chart(data).encode(
         x=alt.X("focus:Q", scale=scale, title="Focus: internal ← → external"),
@@ -127,11 +120,28 @@ def quadrant_map(
         ],
     )
     labels = base.mark_text(dy=-16, fontSize=13).encode(text="name:N")
+    return (_cross() + _corners(scale) + points + labels).properties(width=560, height=460)
+
+
+def _cross() -> alt.LayerChart:
+    """The two axes' zero lines, which divide the map into its four quadrants."""
     rules = alt.Chart(pd.DataFrame({"v": [0]}))
-    cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
+    return rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
         y="v:Q"
     )
-    corner = alt.layer(
+
+
+def _corners(scale: alt.Scale) -> alt.LayerChart:
+    """Each quadrant's name in its corner of the map."""
+    corners = pd.DataFrame(
+        {
+            "x": [-0.95, 0.95, 0.95, -0.95],
+            "y": [-0.95, -0.95, 0.95, 0.95],
+            "text": [QUADRANT_LABELS[q] for q in QUADRANTS],
+            "align": ["left", "right", "right", "left"],
+        }
+    )
+    return alt.layer(
         *[
             alt.Chart(corners[corners["align"] == side])
             .mark_text(fontSize=12, color="#777", fontStyle="italic", align=side)
@@ -139,7 +149,6 @@ def quadrant_map(
             for side in ("left", "right")
         ]
     )
-    return (cross + corner + points + labels).properties(width=560, height=460)
 
 
 def quadrant_bars(
@@ -322,11 +331,7 @@ def live_unit_map() -> alt.LayerChart:
         .add_params(pick)
     )
     labels = base.mark_text(dy=-18, fontSize=13).encode(text="name:N")
-    rules = alt.Chart(pd.DataFrame({"v": [0]}))
-    cross = rules.mark_rule(color="#999").encode(x="v:Q") + rules.mark_rule(color="#999").encode(
-        y="v:Q"
-    )
-    return (cross + points + labels).properties(width=520, height=420)
+    return (_cross() + _corners(scale) + points + labels).properties(width=520, height=420)
 
 
 def live_theme_bars() -> alt.Chart:
@@ -339,7 +344,7 @@ def live_theme_bars() -> alt.Chart:
         .encode(
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
             x=alt.X("answers:Q", title="Answers in this selection"),
-            color=_quadrant_colour("Most common quadrant"),
+            color=_quadrant_colour("Most common quadrant", columns=2),
             opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.75)),
             stroke=alt.condition("datum.selected", alt.value("#111"), alt.value(None)),
             strokeWidth=alt.value(2),
