@@ -396,4 +396,4 @@ def live_spec(template: dict, name: str, frame: pd.DataFrame) -> dict:
     """The template's Vega-Lite spec with the named dataset filled in (no re-validation, so
     a refresh costs well under a millisecond)."""
     records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-    return {**template, "datasets": {name: records}}
+    return {**template, "datasets": {**template.get("datasets", {}), name: records}}
