@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/ingest_scale.py
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/explore.py
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)

@@ -179,6 +179,12 @@ class Selections:
         return sorted(self.ctx.respondents[dimension].dropna().astype(str).unique())
 
     @cached_property
+    def _normalised(self) -> pd.Series:
+        """Every answer's text as a search reads it, by the answers' index (once, at the
+        first search)."""
+        return self.answers["text"].map(normalise)
+
+    @cached_property
     def questions(self) -> list[str]:
         core = self.ctx.core_questions
         return [BOTH, *core] if len(core) > 1 else list(core)
@@ -273,32 +279,7 @@ class Selections:
                 _no_quotes(), "Quotes are hidden with the numbers.", metrics, key_results,
             )  # fmt: skip
         resp, answers = self._group(filters.people)
-        asked = (
-            answers
-            if filters.question == BOTH
-            else answers[answers["question"] == filters.question]
-        )
-        index = outcome_index(asked)
-        classified = asked[asked["quadrant"] != UNCLASSIFIED]
-        shares = (
-            classified["quadrant"]
-            .value_counts(normalize=True)
-            .reindex(QUADRANTS, fill_value=0.0)
-            .rename_axis("quadrant")
-            .reset_index(name="share")
-        )
-        shares["label"] = shares["quadrant"].map(QUADRANT_LABELS)
-        lens = lens_values(asked, metrics, min_size)
-        lenses = pd.DataFrame(
-            {
-                "lens": ["say", "measure", "value", "reward"],
-                "index": [lens["say"], lens["measure"], lens["value"], lens["reward"]],
-                "based on": [
-                    f"{lens['say_n']} people",
-                    *(f"{lens[f'{x}_n']} metrics" for x in ("measure", "value", "reward")),
-                ],
-            }
-        )
+        index, shares, lenses = self._headline(filters.people, filters.question, metrics)
         themes, hidden_themes = self._themes(filters, answers)
         quotes, why = self.quotes(filters)
         notes = []
@@ -314,20 +295,63 @@ class Selections:
             hidden_themes, quotes, why, metrics, key_results, notes,
         )  # fmt: skip
 
+    def _headline(
+        self, people: tuple, question: str, metrics: pd.DataFrame
+    ) -> tuple[OutcomeIndex, pd.DataFrame, pd.DataFrame]:
+        """The index, quadrant shares and lenses of a shown selection's answers to ``question``
+        (cached: the quadrant and theme filters do not change them; ``metrics`` are those
+        the selection's unit owns)."""
+        key = ("headline", people, question)
+        if key not in self._cache:
+            _, answers = self._group(people)
+            asked = answers if question == BOTH else answers[answers["question"] == question]
+            index = outcome_index(asked)
+            classified = asked[asked["quadrant"] != UNCLASSIFIED]
+            shares = (
+                classified["quadrant"]
+                .value_counts(normalize=True)
+                .reindex(QUADRANTS, fill_value=0.0)
+                .rename_axis("quadrant")
+                .reset_index(name="share")
+            )
+            shares["label"] = shares["quadrant"].map(QUADRANT_LABELS)
+            lens = lens_values(asked, metrics, self.ctx.min_size)
+            lenses = pd.DataFrame(
+                {
+                    "lens": ["say", "measure", "value", "reward"],
+                    "index": [lens["say"], lens["measure"], lens["value"], lens["reward"]],
+                    "based on": [
+                        f"{lens['say_n']} people",
+                        *(f"{lens[f'{x}_n']} metrics" for x in ("measure", "value", "reward")),
+                    ],
+                }
+            )
+            self._cache[key] = (index, shares, lenses)
+        index, shares, lenses = self._cache[key]
+        return index, shares.copy(), lenses.copy()
+
     def _units(self, filters: Filters) -> pd.DataFrame:
-        """The quadrant map: every unit of the selection without its unit filter."""
+        """The quadrant map: every unit of the selection without its unit filter (cached for
+        each role, tenure band and question: the unit filter only marks one as selected)."""
         parent = (None, filters.role, filters.tenure_band)
-        resp, answers = self._group(parent)
-        if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
-            return pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
-        asked = (
-            answers
-            if filters.question == BOTH
-            else answers[answers["question"] == filters.question]
-        )
-        hidden = self._hidden_among(parent, "unit")
-        frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
-        frame["selected"] = frame["unit"] == filters.unit
+        key = ("units", parent, filters.question)
+        if key not in self._cache:
+            resp, answers = self._group(parent)
+            if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
+                frame = pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
+            else:
+                asked = (
+                    answers
+                    if filters.question == BOTH
+                    else answers[answers["question"] == filters.question]
+                )
+                hidden = self._hidden_among(parent, "unit")
+                frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
+                frame["selected"] = False
+            self._cache[key] = frame
+        frame = self._cache[key].copy()
+        if "selected" in frame:
+            frame["selected"] = frame["unit"] == filters.unit
         return frame
 
     def _owned(self, unit: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -339,7 +363,15 @@ class Selections:
         return metrics, okrs
 
     def _themes(self, filters: Filters, answers: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-        """Themes of the selection's answers; a theme with fewer than the minimum is hidden."""
+        """Themes of the selection's answers; a theme with fewer than the minimum is hidden
+        (cached: the theme filter does not change them)."""
+        key = ("themes", filters.people, filters.question, filters.quadrant)
+        if key not in self._cache:
+            self._cache[key] = self._find_themes(filters, answers)
+        table, hidden = self._cache[key]
+        return table.copy(), hidden
+
+    def _find_themes(self, filters: Filters, answers: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         part = self._answers(replace(filters, theme=None), answers)
         part = part[part["theme"].notna()]
         if part.empty:
@@ -380,12 +412,15 @@ class Selections:
 
     def _pick(self, pool: pd.DataFrame, limit: int) -> pd.DataFrame:
         length = pool["text"].str.len()
-        pool = pool[
+        keep = (
             pool["unit"].isin(self.quotable_units)
             & length.between(*QUOTE_LENGTH)
             & (pool["quadrant"] != UNCLASSIFIED)
-        ]
-        pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
+        )
+        pool = pool.loc[keep, ["question", "theme", "quadrant", "text", "cues", "confidence"]]
+        length = length[keep]
+        pool = pool.assign(_len=(length - length.median()).abs())
+        pool = _most_confident(pool, limit)
         pool = pool.sort_values(
             ["confidence", "_len", "text"], ascending=[False, True, True], kind="stable"
         ).drop_duplicates("text")
@@ -412,8 +447,12 @@ class Selections:
             return SearchResult(phrase, None, split, _no_quotes(), visible.why)
         _, answers = self._group(filters.people)
         pool = self._answers(filters, answers)
-        words = r"\b" + r"\s+".join(re.escape(w) for w in normalise(phrase).split()) + r"\b"
-        hits = pool[pool["text"].map(normalise).str.contains(words, regex=True)]
+        said = normalise(phrase).split()
+        words = r"\b" + r"\s+".join(re.escape(w) for w in said) + r"\b"
+        texts = self._normalised.loc[pool.index]
+        near = texts.str.contains(said[0] if said else "", regex=False)  # the quick test first:
+        hits = pool[near]  # every text the pattern matches holds its first word
+        hits = hits[texts[near].str.contains(words, regex=True)]
         people = hits["respondent_id"].nunique()
         if people < self.ctx.min_size:
             why = f"Fewer than {self.ctx.min_size} people in this selection used “{phrase}”."
@@ -431,6 +470,26 @@ class Selections:
         return SearchResult(
             phrase, people, split[["quadrant", "label", "answers", "share"]], quotes, why
         )
+
+
+def _most_confident(pool: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The rows of ``pool`` that can be among its first ``limit`` distinct texts when sorted by
+    confidence, highest first (missing last), whatever the later sort keys: every row at least
+    as confident as the k-th most confident one, for the smallest k (from 4 × limit, times 4)
+    whose rows hold ``limit`` distinct texts. Each of those texts then has a row before every
+    row left out, so sorting and dropping repeats of what is kept picks the same rows."""
+    if len(pool) <= 4 * limit:
+        return pool
+    confidence = pool["confidence"].to_numpy(dtype=float)
+    confidence = np.where(np.isnan(confidence), -np.inf, confidence)
+    texts = pool["text"].to_numpy()
+    k = 4 * limit
+    while k < len(pool):
+        top = confidence >= np.partition(confidence, len(pool) - k)[len(pool) - k]
+        if pd.unique(texts[top]).size >= limit:
+            return pool[top]
+        k *= 4
+    return pool
 
 
 def _no_themes() -> pd.DataFrame:
