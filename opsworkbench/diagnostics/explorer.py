@@ -325,7 +325,13 @@ class Selections:
             if filters.question == BOTH
             else answers[answers["question"] == filters.question]
         )
-        hidden = self._hidden_among(parent, "unit")
+        # a unit is on the map only where its own selection is shown: the unit's other
+        # filters may hide it too (its role may be the cover of a smaller role of the unit)
+        hidden = {
+            unit
+            for unit in resp["unit"].dropna().unique()
+            if not self.visibility((unit, *parent[1:])).shown
+        }
         frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
         frame["selected"] = frame["unit"] == filters.unit
         return frame
