@@ -428,6 +428,15 @@ class Selections:
 
     def _units(self, filters: Filters) -> pd.DataFrame:
         """The quadrant map: every unit of the selection without its unit filter."""
+        key = ("units", filters.question, filters.role, filters.tenure_band)
+        if key not in self._cache:
+            self._cache[key] = self._unit_map(filters)
+        frame = self._cache[key]
+        return frame.assign(selected=frame["unit"] == filters.unit) if len(frame) else frame
+
+    def _unit_map(self, filters: Filters) -> pd.DataFrame:
+        """The quadrant map of the question, role and tenure band filtered (the same map
+        whatever the unit filter; cached by :meth:`_units`)."""
         parent = (None, filters.role, filters.tenure_band)
         resp, answers = self._group(parent)
         if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
@@ -444,9 +453,7 @@ class Selections:
             for unit in resp["unit"].dropna().unique()
             if not self.visibility((unit, *parent[1:])).shown
         }
-        frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
-        frame["selected"] = frame["unit"] == filters.unit
-        return frame
+        return unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
 
     def _owned(self, unit: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The metrics and key results the unit owns (the organisation's, without a unit)."""
