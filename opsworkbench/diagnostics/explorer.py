@@ -7,7 +7,8 @@ privacy rules hold in every state of every widget:
   people stand behind each of its numbers, and only when no other group can be worked out from
   it by subtraction: for each filter, the selection's siblings (the other roles of the same
   unit, say) are suppressed together as the report suppresses units, and the selection's
-  parents must be shown too;
+  parents must be shown too; and, as a hidden cover could be learnt from another filter's
+  sums, more is hidden until no small group can be worked out in several steps either;
 - quotes need the larger quote minimum, for the selection and for the answers they are drawn
   from, and come only from units that large;
 - a theme, a quadrant or a search is counted only when enough people stand behind it.
@@ -17,6 +18,7 @@ Pure: the frames of one organisation and wave in, plain frames out; no I/O.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -213,6 +215,18 @@ class Selections:
 
     def visibility(self, people: tuple) -> Visibility:
         """May the numbers of this selection of people be shown, and if not, why not."""
+        found = self._rules(people)
+        if found.shown and people in self._worked_out():
+            return Visibility(
+                False,
+                f"{describe(people)}: with the other selections shown, a group of fewer than "
+                f"{self.ctx.min_size} people could be worked out from this one by subtraction "
+                "over several filters.",
+            )
+        return found
+
+    def _rules(self, people: tuple) -> Visibility:
+        """Visibility by the selection's own size, its parents and its siblings."""
         key = ("visible", people)
         if key in self._cache:
             return self._cache[key]
@@ -236,7 +250,7 @@ class Selections:
                 if people[i] is None:
                     continue
                 parent = people[:i] + (None,) + people[i + 1 :]
-                above = self.visibility(parent)
+                above = self._rules(parent)
                 if not above.shown:
                     found = Visibility(
                         False, f"{describe(people)} is part of a hidden group. {above.why}"
@@ -253,6 +267,104 @@ class Selections:
                     break
         self._cache[key] = found
         return found
+
+    def _worked_out(self) -> set:
+        """Selections hidden on top of :meth:`_rules`, so that no group of fewer than the
+        minimum can be worked out in several steps.
+
+        Every selection is the sum of its parts along each filter (a unit is the sum of its
+        roles; people without a role are a part that is never shown). A hidden selection is
+        learnt once it is the only unknown term of such a sum. The rules look at one sum at a
+        time, so a hidden cover can be learnt from another sum (a unit's role from the role's
+        other units) and then give the small group away. While a group of fewer than the
+        minimum can be learnt, one more selection is hidden: in the sum a learnt term was
+        learnt from, else in the sum that gives the group away, a shown part (preferring one
+        whose other sums already hide something, then the smallest), else the sum's total.
+        """
+        if "worked out" in self._cache:
+            return self._cache["worked out"]
+        min_size, questions = self.ctx.min_size, self.ctx.core_questions
+        missing = object()  # the part of the people without a value for a filter
+        flags = self.ctx.respondents.drop_duplicates("respondent_id").set_index("respondent_id")
+        flags = flags[list(DIMENSIONS)].astype(object)
+        flags = flags.where(flags.notna(), missing)
+        classified = self.answers[self.answers["quadrant"].to_numpy() != UNCLASSIFIED]
+        bases = ["respondents", "classified", *questions]
+        flags["respondents"] = 1
+        flags["classified"] = flags.index.isin(classified["respondent_id"])
+        for q in questions:
+            said = classified.loc[classified["question"] == q, "respondent_id"]
+            flags[q] = flags.index.isin(said)
+        finest = flags.groupby(list(DIMENSIONS), sort=False)[bases].sum().astype(int)
+        values = [list(pd.unique(flags[dim])) for dim in DIMENSIONS]
+        cells = list(itertools.product(*([None, *v] for v in values)))
+        zero = np.zeros(len(bases), dtype=int)
+        size = dict.fromkeys(cells, zero)
+        for key, row in zip(finest.index, finest.to_numpy(), strict=True):
+            for kept in itertools.product((True, False), repeat=len(DIMENSIONS)):
+                cell = tuple(v if k else None for v, k in zip(key, kept, strict=True))
+                size[cell] = size[cell] + row
+        sums = [
+            (cell, tuple(cell[:i] + (v,) + cell[i + 1 :] for v in values[i]))
+            for cell in cells
+            for i in range(len(DIMENSIONS))
+            if cell[i] is None
+        ]
+        part_of: dict[tuple, list] = {c: [] for c in cells}
+        for found in sums:
+            for part in found[1]:
+                part_of[part].append(found)
+        nonempty = {c for c in cells if size[c][0] > 0}
+        hidden = {c for c in nonempty if missing in c or not self._rules(c).shown}
+        added: set = set()
+
+        def order(cell, within):
+            covered = sum(
+                any(p in hidden and p != cell for p in other[1])
+                for other in part_of[cell]
+                if other is not within
+            )
+            return (-covered, int(size[cell][0]), [str(v) for v in cell])
+
+        while True:
+            known, learnt_from = set(cells) - hidden, {}
+            learnt = True
+            while learnt:
+                learnt = False
+                for found in sums:
+                    unknown = [c for c in (found[0], *found[1]) if c not in known]
+                    if len(unknown) == 1:
+                        known.add(unknown[0])
+                        learnt_from[unknown[0]] = found
+                        learnt = True
+            given_away = [
+                (c, learnt_from[c])
+                for c in learnt_from
+                if c in nonempty and (size[c] < min_size).any()
+            ]
+            for found in sums:
+                if found[0] in known:
+                    block = sum((size[c] for c in found[1] if c not in known), zero)
+                    if ((block > 0) & (block < min_size)).any():
+                        given_away.append((None, found))
+            if not given_away:
+                break
+            term, within = given_away[0]
+            while True:
+                terms = [c for c in (within[0], *within[1]) if c != term and c in known]
+                terms = [c for c in terms if c in nonempty]
+                was_learnt = [c for c in terms if c in learnt_from]
+                if not was_learnt:
+                    break
+                # a term learnt from another sum: hide something there instead
+                term = min(was_learnt, key=lambda c: order(c, within))
+                within = learnt_from[term]
+            parts = [c for c in within[1] if c in terms and c not in hidden]
+            cell = min(parts, key=lambda c: order(c, within)) if parts else within[0]
+            hidden.add(cell)
+            added.add(cell)
+        self._cache["worked out"] = added
+        return added
 
     # --- one state of the filters ---
 
@@ -331,28 +443,33 @@ class Selections:
         return index, shares.copy(), lenses.copy()
 
     def _units(self, filters: Filters) -> pd.DataFrame:
-        """The quadrant map: every unit of the selection without its unit filter (cached for
-        each role, tenure band and question: the unit filter only marks one as selected)."""
-        parent = (None, filters.role, filters.tenure_band)
-        key = ("units", parent, filters.question)
+        """The quadrant map: every unit of the selection without its unit filter."""
+        key = ("units", filters.question, filters.role, filters.tenure_band)
         if key not in self._cache:
-            resp, answers = self._group(parent)
-            if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
-                frame = pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
-            else:
-                asked = (
-                    answers
-                    if filters.question == BOTH
-                    else answers[answers["question"] == filters.question]
-                )
-                hidden = self._hidden_among(parent, "unit")
-                frame = unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
-                frame["selected"] = False
-            self._cache[key] = frame
-        frame = self._cache[key].copy()
-        if "selected" in frame:
-            frame["selected"] = frame["unit"] == filters.unit
-        return frame
+            self._cache[key] = self._unit_map(filters)
+        frame = self._cache[key]
+        return frame.assign(selected=frame["unit"] == filters.unit) if len(frame) else frame
+
+    def _unit_map(self, filters: Filters) -> pd.DataFrame:
+        """The quadrant map of the question, role and tenure band filtered (the same map
+        whatever the unit filter; cached by :meth:`_units`)."""
+        parent = (None, filters.role, filters.tenure_band)
+        resp, answers = self._group(parent)
+        if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
+            return pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
+        asked = (
+            answers
+            if filters.question == BOTH
+            else answers[answers["question"] == filters.question]
+        )
+        # a unit is on the map only where its own selection is shown: the unit's other
+        # filters may hide it too (its role may be the cover of a smaller role of the unit)
+        hidden = {
+            unit
+            for unit in resp["unit"].dropna().unique()
+            if not self.visibility((unit, *parent[1:])).shown
+        }
+        return unit_positions(resp, asked, self.ctx.min_size, hidden=hidden)
 
     def _owned(self, unit: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The metrics and key results the unit owns (the organisation's, without a unit)."""

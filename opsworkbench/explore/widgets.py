@@ -151,7 +151,9 @@ class Explorer:
         self.theme_note = w.HTML()
         self.drill = w.HTML()
         self.search_box = w.Text(
-            placeholder="a word or phrase, e.g. customers", description="Search"
+            continuous_update=False,
+            placeholder="a word or phrase, e.g. customers",
+            description="Search",
         )
         self.search_go = w.Button(description="Search", icon="search")
         self.search_out = w.HTML()
@@ -256,7 +258,7 @@ class Explorer:
         self.map.selections.observe(self._on_map_click, charts.UNIT_PICK)
         self.theme_chart.selections.observe(self._on_theme_click, charts.THEME_PICK)
         self.search_go.on_click(lambda _: self.search())
-        self.search_box.on_submit(lambda _: self.search())
+        self.search_box.observe(lambda _: self.search(), "value")  # on Enter or leaving the box
         self.action.observe(lambda _: self._show_fields(), "value")
         self.fix_apply.on_click(lambda _: self.apply_correction())
         self.export_csv.on_click(lambda _: self.export("csv"))
