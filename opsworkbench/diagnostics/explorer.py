@@ -379,7 +379,14 @@ class Selections:
         return answers
 
     def view(self, filters: Filters) -> View:
-        """What the explorer shows for ``filters``: numbers only where the rules allow."""
+        """What the explorer shows for ``filters``: numbers only where the rules allow (kept,
+        so going back to a state of the filters costs nothing)."""
+        key = ("view", filters)
+        if key not in self._cache:
+            self._cache[key] = self._view(filters)
+        return self._cache[key]
+
+    def _view(self, filters: Filters) -> View:
         min_size = self.ctx.min_size
         visible = self.visibility(filters.people)
         metrics, key_results = self._owned(filters.unit)
@@ -556,6 +563,12 @@ class Selections:
     def search(self, filters: Filters, phrase: str) -> SearchResult:
         """Answers of the selection that use ``phrase`` (whole words), split by quadrant."""
         phrase = " ".join(str(phrase).split())
+        key = ("search", filters, phrase)
+        if key not in self._cache:
+            self._cache[key] = self._search(filters, phrase)
+        return self._cache[key]
+
+    def _search(self, filters: Filters, phrase: str) -> SearchResult:
         split = pd.DataFrame(columns=["quadrant", "label", "answers", "share"])
         if not phrase:
             return SearchResult(phrase, None, split, _no_quotes(), "")
