@@ -703,6 +703,7 @@ def codebook_of(path: Path, org: str) -> pd.DataFrame:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_codebook_correction_through_the_widget(sample_workspace, tmp_path):
     path = copy_workspace(sample_workspace, tmp_path / "ws")
     org = "harbour_mutual"
