@@ -1,9 +1,7 @@
 """Audit every rendered sample report: privacy rules, isolation, offline charts in a real browser."""
 
 import base64
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 import opsworkbench as ow
 from opsworkbench.diagnostics import overview as dg
 from opsworkbench.privacy import EMAIL
+from tests.browser import CHROMIUM_ARGS, require_chromium
 from tests.test_reports import all_reports  # noqa: F401  (the session fixture)
 
 pytestmark = pytest.mark.slow
@@ -120,22 +119,8 @@ def test_portfolio_compares_every_organisation(all_reports):  # noqa: F811
     assert index.count("<tr>") == 6 + 1 and "deliberate hybrid" in index
 
 
-def _chromium():
-    return (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-
-
 def test_report_draws_every_chart_in_a_browser_with_the_network_off(all_reports, tmp_path):  # noqa: F811
-    browser = _chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "Chromium is needed for the browser test: run `make browser` (Debian: apt-get install chromium)"
-            )
-        pytest.skip("Chromium not installed (make browser)")
+    browser = require_chromium()
     report = all_reports / "harbour_mutual" / "2026-04" / "report.html"
     probe = tmp_path / "probe.html"
     # The same page plus a probe that reports how many chart images actually decoded and drew.
@@ -149,17 +134,8 @@ def test_report_draws_every_chart_in_a_browser_with_the_network_off(all_reports,
         [
             browser,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={tmp_path / 'profile'}",
-            "--proxy-server=127.0.0.1:9",
-            "--proxy-bypass-list=<-loopback>",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
             "--virtual-time-budget=10000",
             "--dump-dom",
             probe.as_uri(),
