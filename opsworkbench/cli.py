@@ -303,6 +303,8 @@ def explore(org_id, port, no_browser, workspace) -> None:
     env = {**os.environ, config.WORKSPACE_ENV: str(path), config.ORG_ENV: org_id or known[0]}
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={notebook.parent}"]
     command += [*(["--port", str(port)] if port else []), *(["--no-browser"] if no_browser else [])]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers: JupyterLab refuses root unasked
+        command.append("--allow-root")
     click.echo(
         f"Opening {notebook.name} on {org_id or known[0]} ({path}); run all cells, Ctrl-C stops."
     )
