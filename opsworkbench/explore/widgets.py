@@ -374,10 +374,9 @@ class Explorer:
         self.refresh()
 
     def _on_map_click(self, change) -> None:
+        # a new drawing of the map starts with an empty selection: only a click sets the unit
         picked = change["new"].value
-        if picked and picked[0].get("name") in set(
-            self.unit.options[i][1] for i in range(len(self.unit.options))
-        ):
+        if picked and picked[0].get("name") in {value for _, value in self.unit.options}:
             self.unit.value = picked[0]["name"]
 
     def _on_theme_click(self, change) -> None:
