@@ -29,7 +29,7 @@ Then, in fresh processes (median of ``--repeat``): opening the sample organisati
 (themes not stored: the explorer finds them) and after ``prepare`` stored its themes, warm
 (the JavaScript bundle cached under ~/.cache/opsworkbench) and once cold (``XDG_CACHE_HOME``
 an empty folder, so the bundle is built again); against ``python -c pass`` started the same
-way, with the import of ``opsworkbench.explore.widgets`` alone for comparison.
+way, with the import of ``opsworkbench.explorer.widgets`` alone for comparison.
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ OPEN = (
     "e = ow.explore({ws!r}, 'harbour_mutual'); print(time.perf_counter() - t)"
 )
 IMPORTS = (
-    "import time; t = time.perf_counter(); import opsworkbench.explore.widgets; "
+    "import time; t = time.perf_counter(); import opsworkbench.explorer.widgets; "
     "print(time.perf_counter() - t)"
 )
 
@@ -316,7 +316,7 @@ def main() -> None:
     workspace = build_workspace(args.answers, args.rebuild)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
-    from opsworkbench.explore.widgets import Explorer
+    from opsworkbench.explorer.widgets import Explorer
 
     first = timed(lambda: Explorer(workspace, ORG))
     opens = [timed(lambda: Explorer(workspace, ORG)) for _ in range(args.repeat)]
@@ -380,7 +380,7 @@ def profile(explorer, times: dict, count: int) -> None:
     import io
     import pstats
 
-    from opsworkbench.explore.widgets import Explorer
+    from opsworkbench.explorer.widgets import Explorer
 
     slow = [k for k, ts in times.items() if stats_ms(ts)[1] > TARGET_MS]
     if not slow:

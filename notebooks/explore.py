@@ -1,1 +1,1 @@
-../opsworkbench/explore/notebook/explore.py
+../opsworkbench/explorer/notebook/explore.py

@@ -37,8 +37,8 @@ _EXPORTS = {
     "render_all": "opsworkbench.report.render",
     "use_offline_charts": "opsworkbench.present.charts",
     # the analyst's explorer
-    "explore": "opsworkbench.explore.widgets",
-    "Explorer": "opsworkbench.explore.widgets",
+    "explore": "opsworkbench.explorer.widgets",
+    "Explorer": "opsworkbench.explorer.widgets",
     # tools
     "classify_file": "opsworkbench.tools.classify",
     "cross_validate": "opsworkbench.tools.evaluation",

@@ -297,6 +297,15 @@ def explore(org_id, port, no_browser, workspace) -> None:
         raise OpsWorkbenchError(
             f"organisation '{org_id}' is not in {path}; known: {', '.join(known)}"
         )
+    from opsworkbench.report.context import store_themes
+
+    con = ws.connect(path)  # themes are found once and stored, so the explorer only reads them
+    try:
+        found = sum(store_themes(con, org) for org in known)
+    finally:
+        con.close()
+    if found:
+        click.echo(f"Found and stored the themes of {found} question(s) of a wave.")
     notebook = config.PACKAGE.parent / "notebooks" / "explore.ipynb"
     if not (config.CHECKOUT and notebook.exists()):
         notebook = config.EXPLORE_NOTEBOOK

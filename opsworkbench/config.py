@@ -17,7 +17,7 @@ DEFAULT_REPORTS = Path("reports")
 NOTEBOOKS = PACKAGE / "report" / "notebook"  # shipped in the package, so any install renders
 REPORT_NOTEBOOK = NOTEBOOKS / "report.ipynb"
 TEMPLATES = PACKAGE / "report" / "templates"
-EXPLORE_NOTEBOOK = PACKAGE / "explore" / "notebook" / "explore.ipynb"
+EXPLORE_NOTEBOOK = PACKAGE / "explorer" / "notebook" / "explore.ipynb"
 ORG_ENV = "OPSWORKBENCH_ORG"  # the organisation the explorer opens on
 
 

@@ -54,3 +54,17 @@ def test_diagnostics_and_html_fragments_do_not_load_charts_or_notebooks():
         "pandas",
         "numpy",
     ]
+
+
+def test_public_names_stay_what_they_are_whatever_was_imported_first():
+    """A subpackage imported first must not shadow a public name (``ow.explore`` is a
+    function, whether or not ``opsworkbench.explorer`` was imported before it)."""
+    probe = (
+        "import inspect, opsworkbench as ow, opsworkbench.explorer.widgets\n"
+        "ow.Explorer\n"
+        "print([n for n in ow.__all__ if inspect.ismodule(getattr(ow, n))])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"

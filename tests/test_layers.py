@@ -7,7 +7,7 @@ notebook and the explorer's notebook, which are the product itself and may use a
 (b) language/ and diagnostics/ are pure: no charting, notebook or database library, and
     nothing from the workspace, intake, present or report;
 (c) the flow runs one way: foundation → workspace → intake, language → diagnostics → present
-    → report, tools, sample, explore → cli, and no module imports a later layer;
+    → report, tools, sample, explorer → cli, and no module imports a later layer;
 (d) vocabulary.py imports only the standard library;
 (e) a quadrant name is spelled as a string only in vocabulary.py;
 (f) diagnostics/ returns plain data: no anchor or link of the report's sections;
@@ -30,7 +30,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "opsworkbench"
 PACKAGE = "opsworkbench"
-NOT_CHECKED = ("report/notebook", "explore/notebook")  # notebooks are the product's surface
+NOT_CHECKED = ("report/notebook", "explorer/notebook")  # notebooks are the product's surface
 REPORT_NOTEBOOK = ROOT / "report" / "notebook" / "report.py"
 
 QUADRANT_NAMES = ("factory_floor", "customer_activity", "customer_outcome", "business_result")
@@ -46,7 +46,7 @@ LAYERS = (
     ("intake", "language"),
     ("diagnostics",),
     ("present",),
-    ("report", "tools", "sample", "explore"),
+    ("report", "tools", "sample", "explorer"),
     ("cli", "__main__", ""),  # "": the package itself (its lazy public names)
 )
 
