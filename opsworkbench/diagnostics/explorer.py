@@ -37,6 +37,9 @@ DIMENSION_NAMES = {"unit": "unit", "role": "role", "tenure_band": "tenure band"}
 BOTH = "both"
 QUOTES_SHOWN = 4
 QUOTE_LENGTH = (20, 240)
+# The columns of a view's themes, and of its unit map (as ``unit_positions`` gives them)
+THEME_COLUMNS = ["key", "question", "label", "answers", "people", "share", "focus", "result", "quadrant", "terms", "cluster"]  # fmt: skip
+UNIT_COLUMNS = ["unit", "respondents", "scored", "focus", "result", "quadrant", "share", "suppressed"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -455,7 +458,7 @@ class Selections:
         if key not in self._cache:
             self._cache[key] = self._unit_map(filters)
         frame = self._cache[key]
-        return frame.assign(selected=frame["unit"] == filters.unit) if len(frame) else frame
+        return frame.assign(selected=frame["unit"] == filters.unit)
 
     def _unit_map(self, filters: Filters) -> pd.DataFrame:
         """The quadrant map of the question, role and tenure band filtered (the same map
@@ -463,7 +466,7 @@ class Selections:
         parent = (None, filters.role, filters.tenure_band)
         resp, answers = self._group(parent)
         if not self.visibility(parent).shown or resp["unit"].nunique() < 2:
-            return pd.DataFrame(columns=["unit", "respondents", "focus", "result", "quadrant"])
+            return pd.DataFrame(columns=UNIT_COLUMNS)
         asked = (
             answers
             if filters.question == BOTH
@@ -512,8 +515,7 @@ class Selections:
         shown = stats[stats["people"] >= self.ctx.min_size]
         table = self.theme_list.merge(shown, left_on="key", right_index=True)
         table = table.sort_values(["answers", "key"], ascending=[False, True], kind="stable")
-        columns = ["key", "question", "label", "answers", "people", "share", "focus", "result", "quadrant", "terms", "cluster"]  # fmt: skip
-        return table[columns].reset_index(drop=True), int(len(stats) - len(shown))
+        return table[THEME_COLUMNS].reset_index(drop=True), int(len(stats) - len(shown))
 
     def quotes(self, filters: Filters, *, limit: int = QUOTES_SHOWN) -> tuple[pd.DataFrame, str]:
         """Representative answers of the selection, or why none may be quoted."""
@@ -623,9 +625,7 @@ def _most_confident(pool: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def _no_themes() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["key", "question", "label", "answers", "people", "share", "focus", "result", "quadrant", "terms", "cluster"]
-    )  # fmt: skip
+    return pd.DataFrame(columns=THEME_COLUMNS)
 
 
 def _no_quotes() -> pd.DataFrame:

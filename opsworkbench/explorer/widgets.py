@@ -394,17 +394,15 @@ class Explorer:
         ctx = self.ctx
         self.headline.value = _box(_headline(ctx, view))
         units = view.units
-        shown = units[units.get("suppressed", False) == False] if len(units) else units  # noqa: E712
+        shown = units[~units["suppressed"].astype(bool)]
         frame = pd.DataFrame(
             {
-                "name": shown.get("unit", []),
-                "n": shown.get("respondents", []),
-                "focus": shown.get("focus", []),
-                "result": shown.get("result", []),
-                "quadrant_label": pd.Series(shown.get("quadrant", []), dtype=object)
-                .map(QUADRANT_LABELS)
-                .to_numpy(),
-                "selected": shown.get("selected", []),
+                "name": shown["unit"],
+                "n": shown["respondents"],
+                "focus": shown["focus"],
+                "result": shown["result"],
+                "quadrant_label": shown["quadrant"].map(QUADRANT_LABELS),
+                "selected": shown["selected"],
             }
         )
         self.map.spec = charts.live_spec(self._map_spec, "units", frame.dropna(subset=["focus"]))
