@@ -68,6 +68,13 @@ CREATE TABLE IF NOT EXISTS themes (
 CREATE TABLE IF NOT EXISTS model_evaluations (
     fingerprint VARCHAR PRIMARY KEY, computed_at TIMESTAMP, summary VARCHAR);
 ALTER TABLE codebook ADD COLUMN IF NOT EXISTS author VARCHAR;
+CREATE TABLE IF NOT EXISTS workshop_sessions (
+    org_id VARCHAR, wave_id VARCHAR, log_file VARCHAR, log_sha256 VARCHAR,
+    started_at TIMESTAMP, last_record_at TIMESTAMP, folded_at TIMESTAMP, participants INTEGER,
+    answer_records INTEGER, decisions INTEGER, PRIMARY KEY (org_id, wave_id));
+CREATE TABLE IF NOT EXISTS workshop_events (
+    org_id VARCHAR, wave_id VARCHAR, line INTEGER, at TIMESTAMP, kind VARCHAR, actor VARCHAR,
+    detail VARCHAR, PRIMARY KEY (org_id, wave_id, line));
 """
 
 # Columns of each table that ingest fills from frames (in table order).
@@ -119,6 +126,7 @@ TABLE_COLUMNS = {
         "note",
     ],
     "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
+    "workshop_events": ["org_id", "wave_id", "line", "at", "kind", "actor", "detail"],
 }
 
 
@@ -559,3 +567,51 @@ def record_source(
             settings_sha256,
         ],
     )
+
+
+# --- workshop sessions: the room's answers are a wave; the facilitator's decisions an audit trail
+
+
+def record_workshop(
+    con: duckdb.DuckDBPyConnection,
+    org_id: str,
+    wave_id: str,
+    *,
+    log_file: str,
+    sha256: str,
+    started_at,
+    last_record_at,
+    participants: int,
+    answer_records: int,
+    events: pd.DataFrame,
+) -> None:
+    """Replace what a workshop session's log gave so far: its row and its audit trail."""
+    con.execute(
+        "DELETE FROM workshop_events WHERE org_id = ? AND wave_id = ?", [org_id, wave_id]
+    )
+    insert_frame(con, "workshop_events", events.assign(org_id=org_id, wave_id=wave_id))
+    decisions = int((events["kind"] != "answer").sum()) if len(events) else 0
+    con.execute(
+        "INSERT OR REPLACE INTO workshop_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            org_id,
+            wave_id,
+            log_file,
+            sha256,
+            started_at,
+            last_record_at,
+            dt.datetime.now(),
+            participants,
+            answer_records,
+            decisions,
+        ],
+    )
+
+
+def workshop_log_sha(con: duckdb.DuckDBPyConnection, org_id: str, wave_id: str) -> str | None:
+    """The hash of the session log last folded in (None before the first fold)."""
+    row = con.execute(
+        "SELECT log_sha256 FROM workshop_sessions WHERE org_id = ? AND wave_id = ?",
+        [org_id, wave_id],
+    ).fetchone()
+    return row[0] if row else None

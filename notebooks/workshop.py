@@ -1,0 +1,1 @@
+../opsworkbench/workshop/notebook/workshop.py
