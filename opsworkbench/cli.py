@@ -320,6 +320,70 @@ def explore(org_id, port, no_browser, workspace) -> None:
     sys.exit(subprocess.call([*command, str(notebook)], env=env))
 
 
+@cli.command()
+@click.option("--org", "org_id", required=True, help="Organisation the workshop is about.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="Port to serve on [default: 8866 or the next free one].",
+)
+@click.option(
+    "--host",
+    help="Address to serve on, as participants' devices reach it [default: this machine's "
+    "address on the local network; 127.0.0.1 keeps the workshop on this machine].",
+)
+@click.option("--no-browser", is_flag=True, help="Print the addresses without opening the presenter view.")
+@WORKSPACE_OPTION
+def workshop(org_id, port, host, no_browser, workspace) -> None:
+    """Run a live workshop: a presenter view to screen-share, and a page where participants
+    answer the two questions (Voila on notebooks/workshop.ipynb)."""
+    import time
+    import webbrowser
+
+    from opsworkbench.workshop import fold, server
+
+    path = config.workspace_path(workspace).resolve()
+    host = host or server.network_address()
+    port = port or server.free_port(host)
+    session = server.prepare(path, org_id, host, port)
+    before = fold.fold_now(session)  # a restart carries on: what was sent before is kept
+    from opsworkbench import workspace as ws
+    from opsworkbench.report.context import store_themes
+
+    con = ws.connect(path)  # the survey's themes are found once, so the presenter only reads
+    try:
+        store_themes(con, org_id)
+    finally:
+        con.close()
+    settings = session.save()
+    click.echo(f"Workshop for {session.name} ({org_id}), saved as wave {session.wave_id}.")
+    if before.participants:
+        click.echo(f"Carrying on: {before.participants} participant(s) already answered.")
+    click.echo(f"  Presenter view (keep this address to yourself): {session.presenter_url}")
+    click.echo(f"  Participants' page (shown on the presenter view): {session.participant_url}")
+    click.echo("Ctrl-C ends the workshop.")
+    folder = fold.Folder(session, report=lambda text: click.echo(text, err=True))
+    folder.start()
+    process = server.voila(settings, host, port)
+    try:
+        if not no_browser:
+            time.sleep(2)
+            webbrowser.open(session.presenter_url)
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        code = process.wait()
+    finally:
+        folder.stop()
+    done = fold.fold_now(session)
+    click.echo(
+        f"Saved {done.participants} participant(s)' answers as wave {session.wave_id} "
+        f"({done.decisions} facilitator decision(s) in the audit trail). Report: "
+        f"opsworkbench report --org {org_id} --wave {session.wave_id}"
+    )
+    sys.exit(code if code not in (None, -15) else 0)
+
+
 @cli.group()
 def codebook() -> None:
     """Show or edit an organisation's codebook (each change is a new version)."""

@@ -18,6 +18,7 @@ NOTEBOOKS = PACKAGE / "report" / "notebook"  # shipped in the package, so any in
 REPORT_NOTEBOOK = NOTEBOOKS / "report.ipynb"
 TEMPLATES = PACKAGE / "report" / "templates"
 EXPLORE_NOTEBOOK = PACKAGE / "explorer" / "notebook" / "explore.ipynb"
+WORKSHOP_NOTEBOOK = PACKAGE / "workshop" / "notebook" / "workshop.ipynb"
 ORG_ENV = "OPSWORKBENCH_ORG"  # the organisation the explorer opens on
 
 

@@ -299,6 +299,40 @@ def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart | None:
     )
 
 
+
+def room_map(answers: pd.DataFrame, reference: pd.DataFrame) -> alt.LayerChart | None:
+    """A workshop room's answers on the two axes, one mark per answer (shape: which question),
+    with ``reference`` positions (name, focus, result) ringed and named."""
+    placed = answers[answers["quadrant"].isin(QUADRANTS)]
+    if placed.empty:
+        return None
+    data = _label(placed).assign(
+        asked=placed["question"].map({"work": "My work", "success": "Success"})
+    )
+    scale = alt.Scale(domain=[-1, 1])
+    x = alt.X("focus:Q", scale=scale, title="internal ← Focus → external")
+    y = alt.Y("result:Q", scale=scale, title="output ← Result → outcome")
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=260, opacity=0.8, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            color=_quadrant_colour("Quadrant", columns=2),
+            shape=alt.Shape(
+                "asked:N", title="Answer to", scale=alt.Scale(range=["circle", "diamond"])
+            ),
+        )
+    )
+    layers = [_cross(), _corners(scale), points]
+    if not reference.empty:
+        ring = alt.Chart(reference).encode(x=x, y=y)
+        layers += [
+            ring.mark_point(size=1600, strokeWidth=4, color="#111", filled=False),
+            ring.mark_text(dy=-34, fontSize=17, fontWeight="bold").encode(text="name:N"),
+        ]
+    return alt.layer(*layers).properties(width=470, height=420)
+
 # --- live charts: the explorer's clickable charts (altair's JupyterChart, offline) ---
 
 UNIT_PICK, THEME_PICK = "unit_pick", "theme_pick"

@@ -195,13 +195,13 @@ def _events(records: list[dict], answers: dict, pseudonym: dict) -> pd.DataFrame
         rows.append(
             {
                 "line": r["line"],
-                "at": pd.to_datetime(r.get("at"), errors="coerce"),
+                "recorded_at": pd.to_datetime(r.get("at"), errors="coerce"),
                 "kind": kind,
                 "actor": actor,
                 "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
             }
         )
-    return pd.DataFrame(rows, columns=["line", "at", "kind", "actor", "detail"])
+    return pd.DataFrame(rows, columns=["line", "recorded_at", "kind", "actor", "detail"])
 
 
 def _theme_decisions(con, session: Session, decisions: list[dict]) -> None:

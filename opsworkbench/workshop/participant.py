@@ -30,7 +30,7 @@ body, .jp-LabShell, .jp-Notebook { background: #ffffff !important; }
        max-width: 640px; }
 .owp h1 { font-size: 26px; margin: 4px 0 2px; } .owp .owp-muted { color: #444; font-size: 16px; }
 .owp-form .widget-label, .owp-form label { font-size: 18px !important; color: #111; }
-.owp-form textarea { font-size: 18px !important; min-height: 110px; }
+.owp-form textarea { font: 18px Helvetica, Arial, sans-serif !important; min-height: 110px; }
 .owp-form select { font-size: 18px !important; height: 40px; }
 .owp-form .jupyter-button { font-size: 20px; height: 52px; }
 .owp-ok { background: #e6f4ea; border-left: 6px solid #17603a; padding: 10px 14px; }
@@ -65,14 +65,12 @@ class Participant:
         self.unit = w.Dropdown(
             options=[NO_UNIT, *session.units],
             value=NO_UNIT,
-            description="My unit",
-            layout=w.Layout(width="100%"),
-            style={"description_width": "90px"},
+            layout=w.Layout(width="96%"),
         )
         self.answers = {
             q: w.Textarea(
                 placeholder="In your own words…",
-                layout=w.Layout(width="100%", height="120px"),
+                layout=w.Layout(width="96%", height="120px"),
                 continuous_update=True,
             )
             for q in CORE_QUESTIONS
@@ -81,11 +79,12 @@ class Participant:
             description="Send my answers",
             button_style="primary",
             disabled=True,
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="96%"),
         )
-        self.change = w.Button(description="Change my answers", layout=w.Layout(width="100%"))
+        self.change = w.Button(description="Change my answers", layout=w.Layout(width="96%"))
         self.status = w.HTML()
-        form = [w.HTML(STYLE), w.HTML(self._heading()), self.unit]
+        form = [w.HTML(STYLE), w.HTML(self._heading())]
+        form += [w.HTML("<div class='owp'><b>My unit</b> (optional)</div>"), self.unit]
         for q in CORE_QUESTIONS:
             form += [w.HTML(f"<div class='owp'><h1>{escape(session.wording[q])}</h1></div>")]
             form += [self.answers[q]]

@@ -13,12 +13,9 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# # opsworkbench workshop
-# Served by `opsworkbench workshop --org ID` with Voila: the presenter's address opens the
-# presenter view, every other address the participants' page.
-
 # %% tags=["parameters"]
+# The workshop, served by `opsworkbench workshop --org ID` with Voila (which shows no code):
+# the presenter's address opens the presenter view, every other address the participants' page.
 session_file = ""  # empty: $OPSWORKBENCH_WORKSHOP, set by `opsworkbench workshop`
 
 # %%
