@@ -332,7 +332,9 @@ def explore(org_id, port, no_browser, workspace) -> None:
     help="Address to serve on, as participants' devices reach it [default: this machine's "
     "address on the local network; 127.0.0.1 keeps the workshop on this machine].",
 )
-@click.option("--no-browser", is_flag=True, help="Print the addresses without opening the presenter view.")
+@click.option(
+    "--no-browser", is_flag=True, help="Print the addresses without opening the presenter view."
+)
 @WORKSPACE_OPTION
 def workshop(org_id, port, host, no_browser, workspace) -> None:
     """Run a live workshop: a presenter view to screen-share, and a page where participants

@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS workshop_sessions (
     started_at TIMESTAMP, last_record_at TIMESTAMP, folded_at TIMESTAMP, participants INTEGER,
     answer_records INTEGER, decisions INTEGER, PRIMARY KEY (org_id, wave_id));
 CREATE TABLE IF NOT EXISTS workshop_events (
-    org_id VARCHAR, wave_id VARCHAR, line INTEGER, at TIMESTAMP, kind VARCHAR, actor VARCHAR,
+    org_id VARCHAR, wave_id VARCHAR, line INTEGER, recorded_at TIMESTAMP, kind VARCHAR, actor VARCHAR,
     detail VARCHAR, PRIMARY KEY (org_id, wave_id, line));
 """
 
@@ -126,7 +126,7 @@ TABLE_COLUMNS = {
         "note",
     ],
     "quarantine": ["org_id", "source_file", "row_number", "reason", "raw"],
-    "workshop_events": ["org_id", "wave_id", "line", "at", "kind", "actor", "detail"],
+    "workshop_events": ["org_id", "wave_id", "line", "recorded_at", "kind", "actor", "detail"],
 }
 
 
@@ -586,9 +586,7 @@ def record_workshop(
     events: pd.DataFrame,
 ) -> None:
     """Replace what a workshop session's log gave so far: its row and its audit trail."""
-    con.execute(
-        "DELETE FROM workshop_events WHERE org_id = ? AND wave_id = ?", [org_id, wave_id]
-    )
+    con.execute("DELETE FROM workshop_events WHERE org_id = ? AND wave_id = ?", [org_id, wave_id])
     insert_frame(con, "workshop_events", events.assign(org_id=org_id, wave_id=wave_id))
     decisions = int((events["kind"] != "answer").sum()) if len(events) else 0
     con.execute(

@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 import threading
+import zlib
 from pathlib import Path
 
 # jsonschema, which altair loads to validate charts, imports rfc3987_syntax when it is
@@ -131,7 +132,7 @@ def _cross() -> alt.LayerChart:
     )
 
 
-def _corners(scale: alt.Scale) -> alt.LayerChart:
+def _corners(scale: alt.Scale, size: int = 12) -> alt.LayerChart:
     """Each quadrant's name in its corner of the map."""
     corners = pd.DataFrame(
         {
@@ -144,7 +145,7 @@ def _corners(scale: alt.Scale) -> alt.LayerChart:
     return alt.layer(
         *[
             alt.Chart(corners[corners["align"] == side])
-            .mark_text(fontSize=12, color="#777", fontStyle="italic", align=side)
+            .mark_text(fontSize=size, color="#555", fontStyle="italic", align=side)
             .encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), text="text:N")
             for side in ("left", "right")
         ]
@@ -232,7 +233,7 @@ def lens_chart(lenses: pd.DataFrame) -> alt.Chart | None:
     )
 
 
-def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart | None:
+def capability_chain_chart(chain: pd.DataFrame, label_limit: int = 160) -> alt.LayerChart | None:
     """Capabilities left to right in value-chain order; each cell coloured by its index."""
     if chain.empty:
         return None
@@ -242,7 +243,7 @@ def capability_chain_chart(chain: pd.DataFrame) -> alt.LayerChart | None:
             "capability:N",
             sort=order,
             title="Value chain →",
-            axis=alt.Axis(labelAngle=-30, labelLimit=160),
+            axis=alt.Axis(labelAngle=-30, labelLimit=label_limit),
         ),
         y=alt.Y("source:N", sort=["people", "metrics", "key results"], title=None),
     )
@@ -299,15 +300,18 @@ def opportunity_chart(opportunities: pd.DataFrame) -> alt.Chart | None:
     )
 
 
-
 def room_map(answers: pd.DataFrame, reference: pd.DataFrame) -> alt.LayerChart | None:
     """A workshop room's answers on the two axes, one mark per answer (shape: which question),
     with ``reference`` positions (name, focus, result) ringed and named."""
     placed = answers[answers["quadrant"].isin(QUADRANTS)]
     if placed.empty:
         return None
+    # answers worded alike land on the same spot: a small fixed offset per answer shows each
+    spread = placed["respondent_id"].map(lambda r: (zlib.crc32(str(r).encode()) % 1000) / 1000)
     data = _label(placed).assign(
-        asked=placed["question"].map({"work": "My work", "success": "Success"})
+        asked=placed["question"].map({"work": "My work", "success": "Success"}),
+        focus=(placed["focus"] + (spread - 0.5) * 0.12).clip(-1.04, 1.04),
+        result=(placed["result"] + (((spread * 7) % 1) - 0.5) * 0.12).clip(-1.04, 1.04),
     )
     scale = alt.Scale(domain=[-1, 1])
     x = alt.X("focus:Q", scale=scale, title="internal ← Focus → external")
@@ -324,7 +328,7 @@ def room_map(answers: pd.DataFrame, reference: pd.DataFrame) -> alt.LayerChart |
             ),
         )
     )
-    layers = [_cross(), _corners(scale), points]
+    layers = [_cross(), _corners(scale, 16), points]
     if not reference.empty:
         ring = alt.Chart(reference).encode(x=x, y=y)
         layers += [
@@ -332,6 +336,7 @@ def room_map(answers: pd.DataFrame, reference: pd.DataFrame) -> alt.LayerChart |
             ring.mark_text(dy=-34, fontSize=17, fontWeight="bold").encode(text="name:N"),
         ]
     return alt.layer(*layers).properties(width=470, height=420)
+
 
 # --- live charts: the explorer's clickable charts (altair's JupyterChart, offline) ---
 

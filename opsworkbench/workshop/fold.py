@@ -68,7 +68,9 @@ def fold(con, session: Session, *, force: bool = False) -> Folded:
     if ws.organisation(con, org) is None:
         raise OpsWorkbenchError(f"organisation '{org}' is not in the workspace")
     salt = ws.salt(con)
-    pseudonym = {p: pseudonymise(p, salt=salt, org_id=org) for p in {r["participant"] for r in sent}}
+    pseudonym = {
+        p: pseudonymise(p, salt=salt, org_id=org) for p in {r["participant"] for r in sent}
+    }
     source = str(session.log)
     with ws.transaction(con):
         ws.clear_quarantine(con, org, [source])
@@ -211,7 +213,9 @@ def _theme_decisions(con, session: Session, decisions: list[dict]) -> None:
         if r.get("kind") not in THEME_KINDS or codebook_note(session, r["line"]) in notes:
             continue
         try:
-            target, value = check_entry(r["kind"], str(r.get("target", "")), str(r.get("label", "")))
+            target, value = check_entry(
+                r["kind"], str(r.get("target", "")), str(r.get("label", ""))
+            )
         except OpsWorkbenchError:
             continue  # the presenter view only sends valid names; a hand-edited line is skipped
         ws.add_codebook_entry(

@@ -148,9 +148,7 @@ class Participant:
             self.answers[q].value = record.get(q) or ""
         self.unit.value = record.get("unit") if record.get("unit") in self.unit.options else NO_UNIT
         when = str(record["at"])[11:19]
-        note = (
-            " (each answer was cut to its first 1,000 characters)" if cut else ""
-        )
+        note = " (each answer was cut to its first 1,000 characters)" if cut else ""
         lead = "Your answers are in" if again else "Received — thank you"
         self.status.value = (
             f"<div class='owp owp-ok'><b>{lead}</b> (sent at {escape(when)}){note}. They appear "

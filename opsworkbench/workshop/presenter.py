@@ -18,12 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
+import threading
 
+import altair as alt
 import anywidget
 import ipywidgets as w
 import pandas as pd
 import segno
-import traitlets
 import vl_convert
 
 from opsworkbench.diagnostics.analysis import Analysis, analyse
@@ -100,13 +101,18 @@ class Keys(anywidget.AnyWidget):
 def svg(chart) -> str:
     """An altair chart drawn as SVG text, in the presenter's large type."""
     chart = chart.configure_axis(labelFontSize=17, titleFontSize=18).configure_legend(
-        labelFontSize=17, titleFontSize=17
+        labelFontSize=17, titleFontSize=17, titleLimit=400, columns=2
     )
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 
 def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=7, dark="#000000", light="#ffffff")
+
+
+def _warm_up(codebook) -> None:
+    codebook.model()
+    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 0}]}, "mark": "point"})
 
 
 def _bar(share: float, colour: str, width: int = 220) -> str:
@@ -126,11 +132,14 @@ class Presenter:
         survey, base = load_survey(session)
         self.survey = analyse(survey) if survey is not None else None
         self.room = Room(session, survey, base)
+        # the model and the SVG converter start now, not when the room's fifth answer arrives
+        threading.Thread(target=_warm_up, args=(self.room.codebook(),), daemon=True).start()
         self.reader = LogReader(session.log)
         self.room.add(self.reader.read())
         self._analysis: Analysis | None = None
         self.names = sorted(
-            set(session.units) | (set(survey.respondents["unit"]) if survey is not None else set())
+            set(session.units)
+            | (set(survey.respondents["unit"]) if survey is not None else set())
             | set(base.metrics.get("owner_unit", pd.Series(dtype=object)).dropna())
             | set(base.okrs.get("owner_unit", pd.Series(dtype=object)).dropna())
         )
@@ -256,7 +265,8 @@ class Presenter:
         self.previous.disabled, self.next.disabled = step == 0, step == len(STEPS) - 1
         self.quotes.disabled = not self._quotes_allowed()
         self.quotes.tooltip = (
-            "" if self._quotes_allowed()
+            ""
+            if self._quotes_allowed()
             else f"Quotes can be shown once {self.session.min_quote_size} people answered"
         )
         self.quotes.value = d.verbatims and self._quotes_allowed()
@@ -381,32 +391,41 @@ class Presenter:
         if not self._room_ready():
             rows.append(("Said in this room", self._said(self.analysis)))
         if self.survey is not None:
-            rows.append((f"Said in the survey ({self.survey.ctx.wave_id})", self._said(self.survey)))
+            rows.append(
+                (f"Said in the survey ({self.survey.ctx.wave_id})", self._said(self.survey))
+            )
         owned = (self.survey or self.analysis).lenses
         whole = owned.iloc[0] if len(owned) else pd.Series(dtype=object)
-        for lens, label in (("measure", "Measured"), ("value", "Valued (reported)"), ("reward", "Rewarded")):
+        for lens, label in (
+            ("measure", "Measured"),
+            ("value", "Valued (reported)"),
+            ("reward", "Rewarded"),
+        ):
             rows.append((label, whole.get(lens)))
         table = "".join(
-            f"<tr><td>{escape(label)}</td><td>{_bar((v or 0) / 100 if pd.notna(v) else 0, '#1b7a4a', 300)}</td>"
+            f"<tr><td style='white-space:nowrap'>{escape(label)}</td>"
+            f"<td style='width:230px'>{_bar(0 if v is None or pd.isna(v) else v / 100, '#1b7a4a')}</td>"
             f"<td><b>{'–' if v is None or pd.isna(v) else f'{v:.0f}'}</b></td></tr>"
             for label, v in rows
         )
         intro = (
             "<p class='ow-muted'>Customer-outcome index, 0–100: how much of what is said, "
-            "measured, reported and rewarded is about what changes for customers.</p>"
+            "measured, reported and rewarded is about what changes for customers. When the "
+            "words run ahead of the measures and rewards, the organisation rewards something "
+            "other than what it says it is for.</p>"
         )
         wait = self._room_ready()
         note = f"<p class='ow-muted'>{escape(wait)}</p>" if wait else ""
         return (
-            f"<table style='width:100%'><tr><td style='width:48%;vertical-align:top'>{intro}"
-            f"<table>{table}</table>{note}</td><td style='vertical-align:top'>"
-            f"<h2>Gaps to agree</h2>{self._gap_list()}</td></tr></table>"
+            f"<table style='width:100%;table-layout:fixed'><tr><td style='width:50%;vertical-align:top'>"
+            f"{intro}<table>{table}</table>{note}</td><td style='vertical-align:top'>"
+            f"<h2>Gaps to agree</h2><div style='font-size:19px'>{self._gap_list()}</div></td></tr></table>"
         )
 
     @staticmethod
     def _said(analysis: Analysis) -> float | None:
         index = analysis.index
-        return None if pd.isna(index.value) else 100 * index.value
+        return None if pd.isna(index.value) else float(index.value)
 
     def gaps(self) -> list[str]:
         """The findings the room is asked to agree: the survey's (else the room's) summary."""
@@ -438,13 +457,19 @@ class Presenter:
             (f"{int(krs['orphan'].sum())}", "key results that cascade from nothing"),
         ]
         cells = "".join(
-            f"<td style='padding-right:34px'><div class='ow-count'>{escape(n)}</div>"
+            f"<td style='width:20%;vertical-align:top'><div class='ow-count'>{escape(n)}</div>"
             f"<div class='ow-muted'>{escape(t)}</div></td>"
             for n, t in figures
         )
-        chain = charts.capability_chain_chart(a.chain)
-        picture = svg(chain) if chain is not None else ""
-        return f"<table><tr>{cells}</tr></table><h2>Along the value chain</h2>{picture}"
+        chain = charts.capability_chain_chart(a.chain, label_limit=300)
+        picture = ""
+        if chain is not None:
+            picture = svg(chain.properties(width=alt.Step(118), height=alt.Step(46)))
+        return (
+            f"<table style='width:100%;table-layout:fixed'><tr>{cells}</tr></table>"
+            "<h2>Customer-outcome index along the value chain, left to right</h2>"
+            f"{picture}"
+        )
 
     # step 5
     def _model(self) -> str:
@@ -453,7 +478,7 @@ class Presenter:
             return _wait("Which operating model each unit has needs the organisation's survey.")
         units = a.units.assign(unit="") if self.room.decisions.curtain else a.units
         chart = charts.quadrant_map(units)
-        left = svg(chart.properties(width=520, height=400)) if chart is not None else ""
+        left = svg(chart.properties(width=480, height=380)) if chart is not None else ""
         room = ""
         if not self._room_ready():
             head = self.analysis.headline
@@ -465,9 +490,9 @@ class Presenter:
                     f"({(head['shares'] or {}).get(dominant, 0):.0%} of answers).</p>"
                 )
         return (
-            f"<table style='width:100%'><tr><td style='width:50%;vertical-align:top'>{left}</td>"
-            f"<td style='vertical-align:top'>{hybrid_text(a.hybrid, a.headline, a.ctx.min_size)}"
-            f"{room}</td></tr></table>"
+            f"<table style='width:100%;table-layout:fixed'><tr><td style='width:58%;vertical-align:top'>"
+            f"{left}</td><td style='vertical-align:top;font-size:20px'>"
+            f"{hybrid_text(a.hybrid, a.headline, a.ctx.min_size)}{room}</td></tr></table>"
         )
 
     # step 6
@@ -524,7 +549,9 @@ class Presenter:
 
     def _show_controls(self, step: int) -> None:
         themes = self._theme_options() if step == 1 else []
-        if tuple(themes) != self.theme_pick.options:  # keep a choice being made while answers arrive
+        if (
+            tuple(themes) != self.theme_pick.options
+        ):  # keep a choice being made while answers arrive
             self.theme_pick.options = themes
             self.merge_pick.options = themes
         self.theme_controls.layout.display = "" if themes else "none"
@@ -532,6 +559,7 @@ class Presenter:
         options = tuple((f"Gap {i}", g) for i, g in enumerate(gaps, start=1))
         if options != self.gap_pick.options:
             self.gap_pick.options = options
+            self.gap_pick.index = 0 if options else None
         self.gap_controls.layout.display = "" if gaps else "none"
         self.proposal_controls.layout.display = "" if step == 5 else "none"
 
@@ -553,9 +581,10 @@ class Presenter:
     def _merge(self, _b=None) -> None:
         a, b = self.theme_pick.value, self.merge_pick.value
         if a and b and a != b:
-            label = self.theme_name.value.strip() or dict(
-                (v, k) for k, v in self.theme_pick.options
-            )[a].rsplit(" (", 1)[0]
+            label = (
+                self.theme_name.value.strip()
+                or dict((v, k) for k, v in self.theme_pick.options)[a].rsplit(" (", 1)[0]
+            )
             self._decide("merge", target=f"{a}||{b}", label=label)
             self.theme_name.value = ""
 
@@ -566,12 +595,15 @@ class Presenter:
     def _add(self, _b=None) -> None:
         text = self.proposal.value.strip()
         if text:
-            self._decide("proposal", id=secrets.token_hex(6), category=self.category.value, text=text)
+            self._decide(
+                "proposal", id=secrets.token_hex(6), category=self.category.value, text=text
+            )
             self.proposal.value = ""
 
     def _remove(self, _b=None) -> None:
         mine = [
-            p for p in self.room.decisions.proposals.values()
+            p
+            for p in self.room.decisions.proposals.values()
             if p.get("category") == self.category.value
         ]
         if mine:

@@ -15,8 +15,13 @@ from opsworkbench import workspace as ws
 from opsworkbench.errors import OpsWorkbenchError
 from opsworkbench.vocabulary import ALL_RESPONDENTS, DEFAULT_WORDING
 from opsworkbench.workshop.page import KEY_PARAMETER
-from opsworkbench.workshop.session import SESSION_ENV, SETTINGS_NAME, WAVE_PREFIX, Session
-from opsworkbench.workshop.session import session_folder
+from opsworkbench.workshop.session import (
+    SESSION_ENV,
+    SETTINGS_NAME,
+    WAVE_PREFIX,
+    Session,
+    session_folder,
+)
 
 DEFAULT_PORT = 8866  # Voila's own default
 
