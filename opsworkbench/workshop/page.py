@@ -7,9 +7,7 @@ import os
 import secrets
 from urllib.parse import parse_qs
 
-from opsworkbench.workshop.session import Session
-
-KEY_PARAMETER = "presenter"
+from opsworkbench.workshop.session import KEY_PARAMETER, Session
 
 
 def is_presenter(session: Session, query: str | None = None) -> bool:

@@ -33,7 +33,7 @@ from opsworkbench.present.html import hybrid_text
 from opsworkbench.privacy import escape
 from opsworkbench.vocabulary import (
     CORE_QUESTIONS,
-    CUSTOMER_OUTCOME,
+    OUTCOME_QUADRANTS,
     QUADRANT_LABELS,
     QUADRANTS,
 )
@@ -448,7 +448,7 @@ class Presenter:
         krs, objectives = a.key_results, a.objectives
         if krs.empty:
             return _wait("This organisation has no OKRs in the workspace.")
-        outcome = krs["quadrant"].isin([CUSTOMER_OUTCOME, "business_result"]).mean()
+        outcome = krs["quadrant"].isin(OUTCOME_QUADRANTS).mean()
         figures = [
             (f"{len(krs)}", "key results"),
             (f"{outcome:.0%}", "are outcomes"),

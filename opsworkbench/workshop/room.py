@@ -21,8 +21,7 @@ from opsworkbench.privacy import escape
 from opsworkbench.report.context import read_context
 from opsworkbench.vocabulary import CORE_QUESTIONS
 from opsworkbench.workshop.fold import FACILITATOR, THEME_KINDS, UNIT_NOT_GIVEN
-from opsworkbench.workshop.server import survey_wave
-from opsworkbench.workshop.session import ANSWER, Session, latest_answers
+from opsworkbench.workshop.session import ANSWER, Session, latest_answers, survey_wave
 
 CATEGORIES = {
     "language": "Language",

@@ -14,13 +14,13 @@ from opsworkbench import config
 from opsworkbench import workspace as ws
 from opsworkbench.errors import OpsWorkbenchError
 from opsworkbench.vocabulary import ALL_RESPONDENTS, DEFAULT_WORDING
-from opsworkbench.workshop.page import KEY_PARAMETER
 from opsworkbench.workshop.session import (
+    KEY_PARAMETER,
     SESSION_ENV,
     SETTINGS_NAME,
-    WAVE_PREFIX,
     Session,
     session_folder,
+    survey_wave,
 )
 
 DEFAULT_PORT = 8866  # Voila's own default
@@ -47,12 +47,6 @@ def free_port(host: str, start: int = DEFAULT_PORT, tries: int = 50) -> int:
                 continue
             return port
     raise OpsWorkbenchError(f"no free port from {start} to {start + tries - 1} on {host}")
-
-
-def survey_wave(waves: list[str]) -> str | None:
-    """The organisation's latest survey wave that is not a workshop (None without one)."""
-    surveys = [w for w in waves if not w.startswith(WAVE_PREFIX)]
-    return surveys[-1] if surveys else None
 
 
 def prepare(

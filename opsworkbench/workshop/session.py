@@ -25,6 +25,7 @@ from opsworkbench.vocabulary import DEFAULT_WORDING
 
 SESSION_ENV = "OPSWORKBENCH_WORKSHOP"  # the session.json a workshop's pages read
 WAVE_PREFIX = "workshop-"
+KEY_PARAMETER = "presenter"  # the presenter view's address carries the session's key
 LOG_NAME, SETTINGS_NAME = "log.jsonl", "session.json"
 # Record kinds: a participant's answers, and the facilitator's decisions (the audit trail).
 ANSWER = "answer"
@@ -43,6 +44,12 @@ FACILITATOR_KINDS = (
 def wave_id(day: dt.date) -> str:
     """The wave a workshop's answers become: ``workshop-YYYY-MM-DD``."""
     return f"{WAVE_PREFIX}{day.isoformat()}"
+
+
+def survey_wave(waves: list[str]) -> str | None:
+    """The organisation's latest survey wave that is not a workshop (None without one)."""
+    surveys = [w for w in waves if not w.startswith(WAVE_PREFIX)]
+    return surveys[-1] if surveys else None
 
 
 def session_folder(workspace: Path, org_id: str, day: dt.date) -> Path:
