@@ -24,7 +24,14 @@ from opsworkbench.intake.score import refresh_org
 from opsworkbench.language.codebook import check_entry
 from opsworkbench.privacy import pseudonymise
 from opsworkbench.vocabulary import CORE_QUESTIONS
-from opsworkbench.workshop.session import ANSWER, Session, complete, latest_answers, parse
+from opsworkbench.workshop.session import (
+    ANSWER,
+    FACILITATOR_KINDS,
+    Session,
+    complete,
+    latest_answers,
+    parse,
+)
 
 UNIT_NOT_GIVEN = "Unit not given"
 LAYOUT = "opsworkbench workshop log"
@@ -56,11 +63,18 @@ def fold(con, session: Session, *, force: bool = False) -> Folded:
         data = b""
     sha = hashlib.sha256(data).hexdigest()
     records, unreadable = parse(data)
+    foreign = [r for r in records if not _is_record(r)]
+    records = [r for r in records if _is_record(r)]
     answers = latest_answers(records)
     sent = [r for r in records if r.get("kind") == ANSWER and r.get("participant")]
     decisions = [r for r in records if r.get("kind") != ANSWER]
     result = Folded(
-        len(answers), len(sent), len(sent) - len(answers), len(unreadable), len(decisions), False
+        len(answers),
+        len(sent),
+        len(sent) - len(answers),
+        len(unreadable) + len(foreign),
+        len(decisions),
+        False,
     )
     org, wave = session.org_id, session.wave_id
     if not force and ws.workshop_log_sha(con, org, wave) == sha:
@@ -78,23 +92,24 @@ def fold(con, session: Session, *, force: bool = False) -> Folded:
             ws.replace_wave(con, org, wave, fielded_on=session.day, source_file=source, sha256=sha)
             for name, frame in _wave_tables(session, answers, pseudonym).items():
                 ws.insert_frame(con, name, frame)
-        quarantine = _quarantine(answers, sent, unreadable)
-        ws.insert_frame(con, "quarantine", quarantine.assign(org_id=org, source_file=source))
-        ws.record_source(
-            con,
-            org,
-            "survey",
-            wave,
-            source_file=source,
-            sha256=sha,
-            encoding="utf-8",
-            layout=LAYOUT,
-            rows_read=len(sent) + len(unreadable),
-            rows_loaded=len(answers),
-            rows_quarantined=len(quarantine),
-            warnings=[],
-            settings_sha256="",
-        )
+        quarantine = _quarantine(answers, sent, unreadable, foreign)
+        if answers or len(quarantine):  # before the first answer there is no wave to describe
+            ws.insert_frame(con, "quarantine", quarantine.assign(org_id=org, source_file=source))
+            ws.record_source(
+                con,
+                org,
+                "survey",
+                wave,
+                source_file=source,
+                sha256=sha,
+                encoding="utf-8",
+                layout=LAYOUT,
+                rows_read=len(sent) + len(unreadable) + len(foreign),
+                rows_loaded=len(answers),
+                rows_quarantined=len(quarantine),
+                warnings=[],
+                settings_sha256="",
+            )
         times = [r["at"] for r in records if r.get("at")]
         ws.record_workshop(
             con,
@@ -116,6 +131,23 @@ def fold(con, session: Session, *, force: bool = False) -> Folded:
         store_themes(con, org)
     result.changed = True
     return result
+
+
+def _is_record(record: dict) -> bool:
+    """A line the workshop's pages write: an answer from a participant, with its time, or one
+    of the facilitator's decisions. Anything else (a hand-edited line) is quarantined."""
+    if record.get("kind") == ANSWER:
+        participant, at = record.get("participant"), record.get("at")
+        return isinstance(participant, str) and bool(participant) and _time(at) is not None
+    return record.get("kind") in FACILITATOR_KINDS and _time(record.get("at")) is not None
+
+
+def _time(value) -> pd.Timestamp | None:
+    try:
+        stamp = pd.Timestamp(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return None if stamp is None or pd.isna(stamp) else stamp
 
 
 def _wave_tables(session: Session, answers: dict, pseudonym: dict) -> dict[str, pd.DataFrame]:
@@ -163,9 +195,11 @@ def _wave_tables(session: Session, answers: dict, pseudonym: dict) -> dict[str, 
     return {"respondents": respondents, "responses": responses, "questions": questions}
 
 
-def _quarantine(answers: dict, sent: list[dict], unreadable: list[int]) -> pd.DataFrame:
+def _quarantine(
+    answers: dict, sent: list[dict], unreadable: list[int], foreign: list[dict]
+) -> pd.DataFrame:
     """Log lines that are not in the wave, each with why: answers replaced by the same
-    participant's later ones, and lines that cannot be read."""
+    participant's later ones, lines that cannot be read, and lines the pages do not write."""
     rows = [
         {
             "row_number": r["line"],
@@ -180,7 +214,16 @@ def _quarantine(answers: dict, sent: list[dict], unreadable: list[int]) -> pd.Da
         {"row_number": n, "reason": "unreadable: this log line is not a whole record", "raw": ""}
         for n in unreadable
     ]
-    return pd.DataFrame(rows, columns=["row_number", "reason", "raw"])
+    rows += [
+        {
+            "row_number": r["line"],
+            "reason": "not a workshop record: an answer needs a participant and a time, "
+            f"a decision one of {', '.join(FACILITATOR_KINDS)}",
+            "raw": "",
+        }
+        for r in foreign
+    ]
+    return pd.DataFrame(rows, columns=["row_number", "reason", "raw"]).sort_values("row_number")
 
 
 def _events(records: list[dict], answers: dict, pseudonym: dict) -> pd.DataFrame:

@@ -14,7 +14,7 @@ def is_presenter(session: Session, query: str | None = None) -> bool:
     """Whether the page's address carries the session's presenter key."""
     query = os.environ.get("QUERY_STRING", "") if query is None else query
     given = parse_qs(query).get(KEY_PARAMETER, [""])[0]
-    return bool(given) and secrets.compare_digest(given, session.presenter_key)
+    return bool(given) and secrets.compare_digest(given.encode(), session.presenter_key.encode())
 
 
 def show(session_file: str = ""):

@@ -129,7 +129,8 @@ class Participant:
             "participant": self.device.participant,
             "submission": secrets.token_hex(8),
             "unit": None if self.unit.value == NO_UNIT else self.unit.value,
-            **{q: scrub_pii(box.value.strip()[:MAX_CHARACTERS]) for q, box in self.answers.items()},
+            # scrubbed before cutting, so an address cut in half is still found
+            **{q: scrub_pii(box.value.strip())[:MAX_CHARACTERS] for q, box in self.answers.items()},
         }
         try:
             record = append(self.session.log, record)
@@ -156,6 +157,7 @@ class Participant:
         )
         self.form.layout.display = "none"
         self.done.layout.display = ""
+        self.send.disabled = True  # the cleaned text set above must not re-enable a second send
 
     def _change(self, _button=None) -> None:
         """Show the form again, filled in; sending replaces the earlier answers."""

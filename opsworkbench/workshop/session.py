@@ -91,7 +91,10 @@ class Session:
         path = Path(self.folder) / SETTINGS_NAME
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
+        # it holds the presenter's key: readable by its owner only, like the log
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(self), indent=2, ensure_ascii=False))
         tmp.replace(path)
         return path
 
