@@ -673,3 +673,113 @@ def test_the_command_for_an_unknown_organisation_exits_2_and_starts_nothing(work
     assert "Presenter view" not in proc.stdout and "Ctrl-C" not in proc.stdout
     assert not (workspace.parent / "workshops").exists()
     assert time.monotonic() - started < 120
+
+
+# --- the presenter view: what each state may show, in every widget's state ---
+
+
+def presenter_state(presenter) -> str:
+    """Every widget's synced state under the presenter view, as one JSON text."""
+    import ipywidgets as w
+
+    seen, todo, states = set(), [presenter.widget], []
+    while todo:
+        widget = todo.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        state = widget.get_state()
+        states.append(json.dumps(state, default=str, ensure_ascii=False))
+        todo += [c for c in getattr(widget, "children", ()) if isinstance(c, w.Widget)]
+    return "\n".join(states)
+
+
+def walk(presenter) -> list[str]:
+    """The presenter's state at each of the six steps."""
+    out = []
+    for step in range(6):
+        presenter.go(step)
+        out.append(presenter_state(presenter))
+    return out
+
+
+def answered_texts(session) -> set[str]:
+    return {
+        r[q]
+        for r in S.read_log(session.log)
+        if r.get("kind") == S.ANSWER
+        for q in ("work", "success")
+    }
+
+
+@pytest.mark.slow
+def test_the_presenter_shows_the_room_only_as_the_privacy_rules_allow(session):
+    from opsworkbench.privacy import escape
+    from opsworkbench.workshop.presenter import Presenter
+
+    presenter = Presenter(session, poll=False)
+    room(session, people=session.min_size - 1)
+    presenter.update()
+    states = walk(presenter)
+    assert presenter.room.people == session.min_size - 1
+    assert "<svg" not in states[1]  # no map below the minimum group size
+    assert "appears once" in states[1]
+    assert not presenter._quotes_allowed()
+
+    room(session, people=session.min_quote_size + 2)  # now well above both minimums
+    presenter.update()
+    presenter.quotes.value = True  # the facilitator shows quotes
+    presenter.go(1)
+    shown = presenter_state(presenter)
+    assert "<svg" in shown and "class='ow-quote'" in shown
+    quoted = re.findall(r"class='ow-quote'[^>]*>“(.*?)”<", shown)
+    assert quoted, "quotes are on and the room is above the quote minimum"
+    texts = {escape(t) for t in answered_texts(session)}
+    assert all(any(q.rstrip("…") in t for t in texts) for q in quoted), quoted
+
+    presenter._key(None, {"key": "c"}, None)  # the privacy curtain
+    assert presenter.room.decisions.curtain
+    names = [n for n in presenter.names if len(n) > 3]
+    assert session.units[0] in names
+    for step, state in enumerate(walk(presenter)):
+        assert "class='ow-quote'" not in state, f"a quote under the curtain at step {step + 1}"
+        leaked = [n for n in names if escape(n) in state or n in state]
+        assert not leaked, f"unit names under the curtain at step {step + 1}: {leaked}"
+        assert "Curtain on" in state
+
+    presenter._key(None, {"key": "c"}, None)
+    presenter.go(4)
+    assert escape(session.units[0]) in presenter_state(presenter)  # the curtain lifts again
+    kinds = [r["kind"] for r in S.read_log(session.log) if r["kind"] != S.ANSWER]
+    assert kinds.count("curtain") == 2 and "verbatims" in kinds and "step" in kinds
+
+
+def test_the_presenter_escapes_what_participants_write(session):
+    from opsworkbench.workshop.presenter import Presenter
+
+    evil = "<script>alert(1)</script> I process <b onmouseover=x>claims</b> every day"
+    for n in range(12):
+        S.append(
+            session.log,
+            {"kind": S.ANSWER, "participant": f"d{n}", "unit": None, "work": evil, "success": evil},
+        )
+    presenter = Presenter(session, poll=False)
+    presenter.quotes.value = True
+    state = "\n".join(walk(presenter))
+    assert "<script>alert" not in state and "<b onmouseover" not in state
+
+
+def test_a_reloaded_presenter_comes_back_as_it_was(session):
+    from opsworkbench.workshop.presenter import Presenter
+
+    first = Presenter(session, poll=False)
+    first.go(3)
+    first._key(None, {"key": "c"}, None)
+    first.category.value = "measures"
+    first.proposal.value = "Report repeat contacts next to calls handled"
+    first._add()
+    again = Presenter(session, poll=False)
+    assert again.room.decisions.step == 3 and again.room.decisions.curtain
+    assert [p["text"] for p in again.room.decisions.proposals.values()] == [
+        "Report repeat contacts next to calls handled"
+    ]

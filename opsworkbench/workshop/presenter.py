@@ -378,12 +378,25 @@ class Presenter:
                 for r in table.itertuples()
             )
             parts.append(f"<h2>{escape(self.session.wording[q])}</h2><table>{items}</table>")
-            if self._show_quotes():
-                quotes = summary.quotes.drop_duplicates("theme").head(2)
-                parts += [f"<div class='ow-quote'>“{escape(t)}”</div>" for t in quotes["quote"]]
         if not parts:
-            return "<p class='ow-muted'>No theme is shared by enough people yet.</p>"
-        return "".join(parts)
+            parts.append("<p class='ow-muted'>No theme is shared by enough people yet.</p>")
+        return "".join(parts) + self._quotes()
+
+    def _quotes(self) -> str:
+        """In the room's own words: for each quadrant, the answer the model is surest of."""
+        if not self._show_quotes():
+            return ""
+        scored = self.analysis.ctx.scored
+        scored = scored[scored["quadrant"].isin(QUADRANTS)]
+        best = (
+            scored.sort_values(["confidence", "text"], ascending=[False, True], kind="stable")
+            .drop_duplicates("quadrant")
+            .sort_values("quadrant", key=lambda s: s.map(QUADRANTS.index))
+        )
+        return "<h2>In the room's words</h2>" + "".join(
+            f"<div class='ow-quote' style='border-color:{COLOURS[r.quadrant]}'>“{escape(r.text)}”</div>"
+            for r in best.itertuples()
+        )
 
     # step 3
     def _lenses(self) -> str:
@@ -540,7 +553,6 @@ class Presenter:
         self.add = w.Button(description="Add", button_style="primary")
         self.remove = w.Button(description="Remove the last")
         self.add.on_click(self._add)
-        self.proposal.on_submit(self._add)
         self.remove.on_click(self._remove)
         self.proposal_controls = w.HBox([self.category, self.proposal, self.add, self.remove])
         box = w.VBox([self.theme_controls, self.gap_controls, self.proposal_controls])
