@@ -56,7 +56,7 @@ bench: $(STAMP)
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)
-	$(BIN)/jupytext --sync opsworkbench/report/notebook/*.py opsworkbench/explorer/notebook/*.py
+	$(BIN)/jupytext --sync opsworkbench/report/notebook/*.py opsworkbench/explorer/notebook/*.py opsworkbench/workshop/notebook/*.py
 
 clean:
 	rm -rf $(VENV) workspace reports/*/ reports/index.html .pytest_cache
