@@ -105,6 +105,11 @@ def notebook() -> Path:
     return linked if config.CHECKOUT and linked.exists() else config.WORKSHOP_NOTEBOOK
 
 
+# jupytext's front-end extension fails to load outside JupyterLab and would only add errors to
+# the page.
+DENIED_EXTENSIONS = '["jupyterlab-jupytext"]'
+
+
 def voila(session_file: Path, host: str, port: int) -> subprocess.Popen:
     """Voila serving the workshop notebook: code hidden, errors shown without tracebacks."""
     command = [
@@ -120,6 +125,7 @@ def voila(session_file: Path, host: str, port: int) -> subprocess.Popen:
         "--show_tracebacks=False",
         "--Voila.port_retries=0",
         "--Voila.log_level=WARN",
+        f"--VoilaConfiguration.extension_denylist={DENIED_EXTENSIONS}",
     ]
     env = {**os.environ, SESSION_ENV: str(session_file)}
     return subprocess.Popen(command, env=env)
