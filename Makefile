@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_scale.py
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/explore.py
+	$(BIN)/python bench/workshop.py
 
 # Re-pair notebooks after editing the .py files (keeps the committed .ipynb output-free).
 notebooks: $(STAMP)
