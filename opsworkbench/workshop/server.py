@@ -125,6 +125,9 @@ def voila(session_file: Path, host: str, port: int) -> subprocess.Popen:
         "--show_tracebacks=False",
         "--Voila.port_retries=0",
         "--Voila.log_level=WARN",
+        # a room opening the page together can keep a kernel busy past Voila's 4 s default,
+        # which would serve the page without its form
+        "--VoilaExecutor.iopub_timeout=60",
         f"--VoilaConfiguration.extension_denylist={DENIED_EXTENSIONS}",
     ]
     env = {**os.environ, SESSION_ENV: str(session_file)}
