@@ -136,6 +136,16 @@ class Lab:
         return _tail(self.log, lines)
 
 
+def _private_jupyter_dirs(home: Path) -> dict[str, Path]:
+    """Config, data, runtime and IPython folders under ``home``, as environment variables, so a
+    server started by a test reads none of the user's Jupyter settings."""
+    dirs = {k: home / k.lower() for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
+    dirs |= {"JUPYTER_RUNTIME_DIR": home / "runtime", "IPYTHONDIR": home / "ipython"}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    return dirs
+
+
 @contextlib.contextmanager
 def jupyter_lab(
     root_dir: str | Path, env: dict[str, str] | None = None, timeout: float = 60
@@ -145,10 +155,7 @@ def jupyter_lab(
     root_dir = Path(root_dir).resolve()
     # Outside root_dir (it would show in the file browser); removed unless something failed.
     home = Path(tempfile.mkdtemp(prefix="jupyter-lab-"))
-    dirs = {k: home / k.lower() for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
-    dirs |= {"JUPYTER_RUNTIME_DIR": home / "runtime", "IPYTHONDIR": home / "ipython"}
-    for d in dirs.values():
-        d.mkdir(parents=True, exist_ok=True)
+    dirs = _private_jupyter_dirs(home)
     # Page config overrides (what `jupyter labextension disable` writes to): no build check, the
     # one request that makes the server compare every extension with the built app (CPU on a
     # 2-core CI machine) and that could pop up a "Build recommended" dialog.
@@ -312,10 +319,7 @@ def workshop_server(
     command's output as a note; the output file stays in the temporary folder for a look."""
     workspace = Path(workspace).resolve()
     home = Path(tempfile.mkdtemp(prefix="opsworkbench-workshop-"))
-    dirs = {k: home / k.lower() for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
-    dirs |= {"JUPYTER_RUNTIME_DIR": home / "runtime", "IPYTHONDIR": home / "ipython"}
-    for d in dirs.values():
-        d.mkdir(parents=True, exist_ok=True)
+    dirs = _private_jupyter_dirs(home)
     root = Path(__file__).resolve().parents[1]
     full_env = {**os.environ, **(env or {}), **{k: str(v) for k, v in dirs.items()}}
     for var in ("JUPYTER_CONFIG_PATH", "JUPYTER_PATH", "JUPYTER_TOKEN", "JUPYTER_PORT"):

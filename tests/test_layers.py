@@ -30,7 +30,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "opsworkbench"
 PACKAGE = "opsworkbench"
-NOT_CHECKED = ("report/notebook", "explorer/notebook", "workshop/notebook")  # notebooks are the product's surface
+NOT_CHECKED = (
+    "report/notebook",
+    "explorer/notebook",
+    "workshop/notebook",
+)  # notebooks are the product's surface
 REPORT_NOTEBOOK = ROOT / "report" / "notebook" / "report.py"
 
 QUADRANT_NAMES = ("factory_floor", "customer_activity", "customer_outcome", "business_result")

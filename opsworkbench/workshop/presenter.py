@@ -201,7 +201,7 @@ class Presenter:
         records = self.reader.read()
         if not records:
             return False
-        if self.room.add(records) or any(r.get("kind") in ("rename", "merge") for r in records):
+        if self.room.add(records):
             self._analysis = None
         self.draw()
         return True
@@ -581,7 +581,7 @@ class Presenter:
         options = []
         for q in CORE_QUESTIONS:
             for r in self.analysis.theme(q).table.itertuples():
-                options.append((f"{r.label} ({'work' if q == 'work' else 'success'})", r.key))
+                options.append((f"{r.label} ({q})", r.key))
         return options
 
     def _rename(self, _b=None) -> None:

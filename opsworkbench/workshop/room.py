@@ -69,7 +69,8 @@ class Room:
         self._context: ReportContext | None = None
 
     def add(self, records: list[dict]) -> bool:
-        """Take in new log records; says whether the answers changed."""
+        """Take in new log records; says whether the room's frames changed (answers, or theme
+        names and merges)."""
         self.records += records
         answered = False
         for record in records:
@@ -79,9 +80,10 @@ class Room:
                 self.decisions.apply(record)
         if answered:
             self.answers = latest_answers(self.records)
-        if answered or any(r.get("kind") in THEME_KINDS for r in records):
+        changed = answered or any(r.get("kind") in THEME_KINDS for r in records)
+        if changed:
             self._context = None
-        return answered
+        return changed
 
     @property
     def people(self) -> int:
