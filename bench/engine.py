@@ -1,9 +1,13 @@
-"""Orientation engine against simple baselines: accuracy, speed, and classify throughput.
+"""Orientation engine against the previous engine and simple baselines: accuracy on text
+in no corpus, speed, and classify throughput and memory.
 
-Baselines, run in the same process: the keyword lexicon alone, and TF-IDF + k-means (two
-clusters per axis, each cluster named after the majority label of its training texts).
-Accuracy: stratified 5-fold cross-validation on the shipped corpus, and the result axis on
-../shared/benchmarks/results_statements_dev.csv (never trained on).
+Baselines, run in the same process: engine 1 (the previous engine: words and cue groups,
+trained on the first corpus), the keyword lexicon alone, and TF-IDF + k-means (two clusters
+per axis, each named after the majority label of its training texts).
+Accuracy: stratified 5-fold cross-validation on the shipped corpus (engine 1 trains on the
+engine-1 rows of each training fold); the result axis on
+../shared/benchmarks/results_statements_dev.csv (never trained on), overall and by donor;
+and the labelled sets in opsworkbench/data/heldout (never trained on).
 
 Run: .venv/bin/python bench/engine.py [--rows 100000]
 """
@@ -11,6 +15,7 @@ Run: .venv/bin/python bench/engine.py [--rows 100000]
 from __future__ import annotations
 
 import argparse
+import re
 import resource
 import tempfile
 import time
@@ -24,8 +29,9 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from opsworkbench.language.lexicon import keyword_scores
-from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise
+from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise, quadrant_of
 from opsworkbench.tools.classify import classify_file
+from opsworkbench.tools.evaluation import PREVIOUS_ORIGIN, PURE, heldout
 from opsworkbench.vocabulary import AXES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,8 +82,17 @@ def _keyword_labels(texts) -> pd.DataFrame:
     )
 
 
+def _previous(tr: pd.DataFrame) -> OrientationModel:
+    tr = tr[tr.origin == PREVIOUS_ORIGIN]
+    return OrientationModel(structure=False).fit(tr.text, tr[["focus", "result"]])
+
+
 APPROACHES = {
-    "engine": (lambda tr: OrientationModel().fit(tr.text, tr[["focus", "result"]]), _engine_labels),
+    "engine 2": (
+        lambda tr: OrientationModel().fit(tr.text, tr[["focus", "result"]]),
+        _engine_labels,
+    ),
+    "engine 1": (_previous, _engine_labels),
     "keyword lexicon": (lambda tr: None, lambda _, texts: _keyword_labels(texts)),
     "tf-idf + k-means": (
         lambda tr: KMeansBaseline().fit(tr.text, tr),
@@ -90,6 +105,21 @@ def f1(truth, pred) -> float:
     return f1_score(truth, pred, average="macro")
 
 
+def donor(source: str) -> str:
+    """The publishing donor named in a benchmark row's source."""
+    found = re.search(r"publisher\(donor\)=([^|]+?)\s*(?:\||$)", source)
+    return found.group(1) if found else "other"
+
+
+def _quadrant(labels: pd.DataFrame) -> pd.Series:
+    return pd.Series(
+        [
+            quadrant_of(f == "external", r == "outcome")
+            for f, r in zip(labels.focus, labels.result, strict=True)
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -97,14 +127,23 @@ def main() -> None:
     corpus = load_corpus()
     quadrant = corpus.focus + "/" + corpus.result
     bench = pd.read_csv(BENCH / "results_statements_dev.csv")
+    bench["donor"] = bench.source.map(donor)
+    sets = {name: pd.read_csv(spec["path"]) for name, spec in heldout().items()}
+    onet_text = pd.read_csv(BENCH / "onet_task_statements.csv").text
+    labels = pd.read_csv(ROOT / "bench" / "data" / "onet_labels.csv")
+    sets["onet"] = labels.assign(text=onet_text.iloc[labels.row].to_numpy())
     print(
-        f"corpus n={len(corpus)}; benchmark n={len(bench)} (result axis, {bench.result.value_counts().to_dict()})\n"
+        f"corpus n={len(corpus)} ({(corpus.origin == PREVIOUS_ORIGIN).sum()} of them engine 1's); "
+        f"benchmark n={len(bench)} (result axis, {bench.result.value_counts().to_dict()}); "
+        + "; ".join(f"held-out {k} n={len(v)}" for k, v in sets.items())
+        + "\n"
     )
-    print(
-        f"{'approach':<18} {'CV focus F1':>11} {'CV result F1':>12} {'CV quadrant':>11} "
-        f"{'bench result F1':>15} {'bench acc':>9} {'texts/s':>9}"
-    )
+    header = ["CV focus F1", "CV result F1", "CV quadrant", "bench result F1", "bench acc"]
+    header += ["answers focus", "answers result", "pure", "O*NET focus", "O*NET result"]
+    header += ["indicators result F1", "texts/s"]
+    print(f"{'approach':<16} " + " ".join(f"{h:>{max(len(h), 7)}}" for h in header))
     speed = pd.concat([bench.text] * 10, ignore_index=True)
+    by_donor = {}
     for name, (fit, predict) in APPROACHES.items():
         pred = pd.DataFrame(index=corpus.index, columns=["focus", "result"], dtype=object)
         for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(corpus, quadrant):
@@ -114,12 +153,35 @@ def main() -> None:
         start = time.perf_counter()
         on_bench = predict(model, speed.tolist()).iloc[: len(bench)]
         rate = len(speed) / (time.perf_counter() - start)
-        quad = (pred.focus + "/" + pred.result == quadrant).mean()
-        print(
-            f"{name:<18} {f1(corpus.focus, pred.focus):>11.3f} {f1(corpus.result, pred.result):>12.3f} "
-            f"{quad:>11.3f} {f1(bench.result, on_bench.result):>15.3f} "
-            f"{(bench.result == on_bench.result).mean():>9.3f} {rate:>9,.0f}"
-        )
+        by_donor[name] = bench.assign(p=on_bench.result.to_numpy()).groupby("donor")
+        row = [
+            f1(corpus.focus, pred.focus),
+            f1(corpus.result, pred.result),
+            (pred.focus + "/" + pred.result == quadrant).mean(),
+            f1(bench.result, on_bench.result),
+            (bench.result == on_bench.result).mean(),
+        ]
+        answers = predict(model, sets["answers"].text.tolist())
+        pure = _quadrant(sets["answers"]).isin(PURE).to_numpy()
+        onet = predict(model, sets["onet"].text.tolist())
+        indicators = predict(model, sets["indicators"].text.tolist())
+        row += [
+            (answers.focus == sets["answers"].focus).mean(),
+            (answers.result == sets["answers"].result).mean(),
+            (_quadrant(answers)[pure] == _quadrant(sets["answers"])[pure]).mean(),
+            (onet.focus == sets["onet"].focus).mean(),
+            (onet.result == sets["onet"].result).mean(),
+            f1(sets["indicators"].result, indicators.result),
+        ]
+        cells = " ".join(f"{v:>{max(len(h), 7)}.3f}" for h, v in zip(header, row, strict=False))
+        print(f"{name:<16} {cells} {rate:>7,.0f}")
+    print("\nbenchmark result macro-F1 by donor (a gain that holds across publishers):")
+    print(f"  {'donor':<14} {'n':>5} " + " ".join(f"{n:>16}" for n in by_donor))
+    for d, group in by_donor["engine 2"]:
+        if len(group) < 40:
+            continue
+        scores = [f1(g.result, g.p) for g in (by_donor[n].get_group(d) for n in by_donor)]
+        print(f"  {d:<14} {len(group):>5} " + " ".join(f"{v:>16.3f}" for v in scores))
     onet = pd.read_csv(BENCH / "onet_task_statements.csv").text
     rows = pd.DataFrame({"id": range(args.rows), "text": np.resize(onet.to_numpy(), args.rows)})
     with tempfile.TemporaryDirectory() as tmp:

@@ -197,6 +197,28 @@ def _print_axis(name: str, report: dict) -> None:
     )
 
 
+def _print_comparison(reports: dict, indent: str = "  ") -> None:
+    """One line per measure: each engine's number, oldest first ("0.679 → 0.812")."""
+
+    def line(label: str, values: list) -> None:
+        if any(v is not None for v in values):
+            shown = " → ".join("–" if v is None else f"{v:.3f}" for v in values)
+            click.echo(f"{indent}{label:<44} {shown}")
+
+    runs = list(reports.values())
+    for axis in ("focus", "result"):
+        if axis in runs[0]:
+            n = runs[0][axis]["n"]
+            line(f"{axis} macro-F1 (n={n})", [r[axis]["macro_f1"] for r in runs])
+            line(f"{axis} accuracy", [r[axis]["accuracy"] for r in runs])
+    if "quadrant_accuracy" in runs[0]:
+        line("quadrant accuracy", [r["quadrant_accuracy"] for r in runs])
+        line(
+            f"factory floor vs customer outcome (n={runs[0]['pure']['n']})",
+            [r["pure"]["accuracy"] for r in runs],
+        )
+
+
 @cli.command()
 @click.argument(
     "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -204,39 +226,52 @@ def _print_axis(name: str, report: dict) -> None:
 @click.option("--text-column", help="Column with the texts (for PATH).")
 @click.option("--focus-column", help="Column with internal/external labels.")
 @click.option("--result-column", help="Column with output/outcome labels.")
+@click.option("--by", "by", help="Also break the numbers down by this column (for PATH).")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2))
-def evaluate(path, text_column, focus_column, result_column, folds) -> None:
-    """Cross-validate the engine on its corpus, or evaluate it on a labelled CSV/XLSX (PATH)."""
-    from opsworkbench.tools.evaluation import cross_validate, evaluate_file
+def evaluate(path, text_column, focus_column, result_column, by, folds) -> None:
+    """Measure the engine against the previous one, on the labelled sets shipped for evaluation
+    and by cross-validation on its corpus, or on a labelled CSV/XLSX (PATH)."""
+    from opsworkbench.tools.evaluation import compare_file, cross_validate, engines, heldout
 
-    if path is None:
-        report = cross_validate(n_splits=folds)
-        click.echo(
-            f"Stratified {folds}-fold cross-validation on the labelled corpus (n={report['n']}):"
+    names = " → ".join(engines())
+    if path is not None:
+        if not text_column:
+            raise click.UsageError("--text-column is required with PATH")
+        reports = compare_file(
+            path, text_column, focus_column=focus_column, result_column=result_column, by=by
         )
-        _print_axis("focus", report["focus"])
-        _print_axis("result", report["result"])
-        click.echo(
-            f"  quadrant accuracy {report['quadrant_accuracy']:.3f}   hard cases "
-            f"{report['hard_case_accuracy']:.3f}   calibration error {report['calibration_error']:.3f}"
-        )
-        click.echo(
-            "  accuracy by kind: "
-            + ", ".join(f"{k} {v:.3f}" for k, v in report["accuracy_by_kind"].items())
-        )
-        click.echo("\nConfusion matrix (rows: truth, columns: predicted):")
-        click.echo(report["confusion"].to_string())
+        click.echo(f"{path} ({names}):")
+        _print_comparison(reports)
+        for group in next(iter(reports.values())).get("groups", {}):
+            click.echo(f"  {by} = {group}:")
+            _print_comparison({k: r["groups"][group] for k, r in reports.items()}, "    ")
         return
-    if not text_column:
-        raise click.UsageError("--text-column is required with PATH")
-    report = evaluate_file(
-        path, text_column, focus_column=focus_column, result_column=result_column
+    click.echo(f"Text in neither engine's corpus ({names}):")
+    for spec in heldout().values():
+        reports = compare_file(
+            spec["path"],
+            spec["text_column"],
+            focus_column=spec["focus_column"],
+            result_column=spec["result_column"],
+        )
+        click.echo(f"\n {spec['about']} ({spec['path'].name}, n={reports['engine 1']['n']}):")
+        _print_comparison(reports)
+    report = cross_validate(n_splits=folds)
+    click.echo(
+        f"\nStratified {folds}-fold cross-validation of engine 2 on its corpus (n={report['n']}):"
     )
-    click.echo(f"{path} (n={report['n']}):")
-    for axis in ("focus", "result"):
-        if axis in report:
-            _print_axis(axis, report[axis])
-            click.echo(report[axis]["confusion"].to_string() + "\n")
+    _print_axis("focus", report["focus"])
+    _print_axis("result", report["result"])
+    click.echo(
+        f"  quadrant accuracy {report['quadrant_accuracy']:.3f}   hard cases "
+        f"{report['hard_case_accuracy']:.3f}   calibration error {report['calibration_error']:.3f}"
+    )
+    click.echo(
+        "  accuracy by kind: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in report["accuracy_by_kind"].items())
+    )
+    click.echo("\nConfusion matrix (rows: truth, columns: predicted):")
+    click.echo(report["confusion"].to_string())
 
 
 @cli.command()

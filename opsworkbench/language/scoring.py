@@ -21,7 +21,7 @@ from opsworkbench.vocabulary import CORE_QUESTIONS
 
 SCORE_COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
 # Modules whose code decides a score: a change to any of them is a new model.
-MODEL_CODE = ("lexicon.py", "orientation.py", "scoring.py")
+MODEL_CODE = ("lexicon.py", "orientation.py", "scoring.py", "structure.py")
 
 
 def text_key(text: object) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,27 @@ from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import read_table
 from opsworkbench.language.orientation import OrientationModel, load_corpus, quadrant_of
 from opsworkbench.vocabulary import AXES, QUADRANTS
+
+# The pure cases: the two quadrants a reader must never confuse.
+PURE = ("factory_floor", "customer_outcome")
+PREVIOUS_ORIGIN = "engine-1"
+# Labelled sets shipped for evaluation (opsworkbench/data/heldout; see its README).
+HELDOUT = {
+    "answers": {
+        "file": "answers.csv",
+        "text_column": "text",
+        "focus_column": "focus",
+        "result_column": "result",
+        "about": "survey answers written for evaluation",
+    },
+    "indicators": {
+        "file": "indicators.csv",
+        "text_column": "text",
+        "focus_column": "focus",
+        "result_column": "result",
+        "about": "indicators and KPIs written for evaluation",
+    },
+}
 
 # Spellings accepted in labelled files, per axis, mapped to our vocabulary.
 LABELS = {
@@ -147,6 +170,63 @@ def _parse_labels(values: pd.Series, axis: str, column: str, source) -> pd.Serie
     return mapped
 
 
+def _read_labelled(path, text_column, focus_column, result_column, by=None) -> pd.DataFrame:
+    if not (focus_column or result_column):
+        raise InputError(
+            "name at least one label column (--focus-column or --result-column)", file=path
+        )
+    frame = read_table(path)
+    for col in (text_column, focus_column, result_column, by):
+        if col and col not in frame.columns:
+            raise InputError(
+                "column not found",
+                file=path,
+                column=col,
+                hint=f"columns are {[c for c in frame.columns if not c.startswith('_')]}",
+            )
+    for axis, column in (("focus", focus_column), ("result", result_column)):
+        if column:
+            frame[f"_{axis}"] = _parse_labels(frame[column], axis, column, path)
+    return frame
+
+
+def evaluate_frame(frame: pd.DataFrame, text_column: str, model: OrientationModel) -> dict:
+    """Per-axis scores on a frame with parsed labels in ``_focus`` / ``_result``; with both
+    axes, quadrant accuracy too, and accuracy on the pure cases (factory floor or customer
+    outcome: the two a reader must never confuse)."""
+    p = model.predict_axes(frame[text_column])
+    report = {"n": int(len(frame))}
+    predicted = {}
+    for axis, (negative, positive) in AXES.items():
+        if f"_{axis}" not in frame:
+            continue
+        truth = frame[f"_{axis}"]
+        predicted[axis] = pd.Series(np.where(p[axis] >= 0.5, positive, negative), index=frame.index)
+        labelled = truth.notna()
+        report[axis] = axis_report(truth[labelled], predicted[axis][labelled])
+        report[axis]["confusion"] = pd.crosstab(
+            truth[labelled].rename("truth"), predicted[axis][labelled].rename("predicted")
+        )
+    if len(predicted) == 2:
+        both = frame["_focus"].notna() & frame["_result"].notna()
+        truth_q = pd.Series(
+            _quadrants(
+                frame.loc[both, ["_focus", "_result"]].set_axis(["focus", "result"], axis=1)
+            ),
+            index=frame.index[both],
+        )
+        pred_q = pd.Series(_quadrants(pd.DataFrame(predicted).loc[both]), index=frame.index[both])
+        pure = truth_q.isin(PURE)
+        report["quadrant_accuracy"] = round(float((truth_q == pred_q).mean()), 4)
+        report["pure"] = {
+            "accuracy": round(float((truth_q[pure] == pred_q[pure]).mean()), 4)
+            if pure.any()
+            else None,
+            "n": int(pure.sum()),
+        }
+    return report
+
+
 def evaluate_file(
     path: str | Path,
     text_column: str,
@@ -158,30 +238,57 @@ def evaluate_file(
     """Evaluate the engine on any labelled CSV/XLSX; rows without a label on an axis are skipped for it."""
     from opsworkbench.language.orientation import default_model
 
-    if not (focus_column or result_column):
-        raise InputError(
-            "name at least one label column (--focus-column or --result-column)", file=path
-        )
-    frame = read_table(path)
-    for col in (text_column, focus_column, result_column):
-        if col and col not in frame.columns:
-            raise InputError(
-                "column not found",
-                file=path,
-                column=col,
-                hint=f"columns are {[c for c in frame.columns if not c.startswith('_')]}",
-            )
-    p = (model or default_model()).predict_axes(frame[text_column])
-    report = {"file": str(path), "n": int(len(frame))}
-    for axis, column in (("focus", focus_column), ("result", result_column)):
-        if not column:
-            continue
-        truth = _parse_labels(frame[column], axis, column, path)
-        negative, positive = AXES[axis]
-        predicted = pd.Series(np.where(p[axis] >= 0.5, positive, negative), index=frame.index)
-        labelled = truth.notna()
-        report[axis] = axis_report(truth[labelled], predicted[labelled])
-        report[axis]["confusion"] = pd.crosstab(
-            truth[labelled].rename("truth"), predicted[labelled].rename("predicted")
-        )
-    return report
+    frame = _read_labelled(path, text_column, focus_column, result_column)
+    return {"file": str(path)} | evaluate_frame(frame, text_column, model or default_model())
+
+
+def compare_file(
+    path: str | Path,
+    text_column: str,
+    *,
+    focus_column: str | None = None,
+    result_column: str | None = None,
+    by: str | None = None,
+) -> dict:
+    """This engine against the previous one on a labelled file, read once: ``{engine: report}``,
+    each report with a ``groups`` entry per value of the ``by`` column when given."""
+    frame = _read_labelled(path, text_column, focus_column, result_column, by)
+    out = {}
+    for name, model in engines().items():
+        report = evaluate_frame(frame, text_column, model)
+        if by:
+            report["groups"] = {
+                str(value): evaluate_frame(group, text_column, model)
+                for value, group in frame.groupby(by, sort=True)
+            }
+        out[name] = report
+    return out
+
+
+def previous_model() -> OrientationModel:
+    """The previous engine, for comparison: its design (words and cue groups, no structure)
+    trained on the statements it was trained on (``origin`` engine-1)."""
+    corpus = load_corpus()
+    corpus = corpus[corpus["origin"] == PREVIOUS_ORIGIN]
+    return OrientationModel(structure=False).fit(corpus["text"], corpus[["focus", "result"]])
+
+
+def engines() -> dict[str, OrientationModel]:
+    """The previous engine and this one, by name, trained once per process."""
+    from opsworkbench.language.orientation import default_model
+
+    return {"engine 1": _previous(), "engine 2": default_model()}
+
+
+@functools.lru_cache(maxsize=1)
+def _previous() -> OrientationModel:
+    return previous_model()
+
+
+def heldout() -> dict[str, dict]:
+    """The labelled sets shipped for evaluation, never trained on: name → file and columns."""
+    folder = resources.files("opsworkbench.data").joinpath("heldout")
+    return {
+        name: {"path": Path(str(folder.joinpath(spec["file"])))} | spec
+        for name, spec in HELDOUT.items()
+    }
