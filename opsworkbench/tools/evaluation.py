@@ -15,10 +15,10 @@ from sklearn.model_selection import StratifiedKFold
 from opsworkbench.errors import InputError
 from opsworkbench.intake.readers import read_table
 from opsworkbench.language.orientation import OrientationModel, load_corpus, quadrant_of
-from opsworkbench.vocabulary import AXES, QUADRANTS
+from opsworkbench.vocabulary import AXES, CUSTOMER_OUTCOME, FACTORY_FLOOR, QUADRANTS
 
 # The pure cases: the two quadrants a reader must never confuse.
-PURE = ("factory_floor", "customer_outcome")
+PURE = (FACTORY_FLOOR, CUSTOMER_OUTCOME)
 PREVIOUS_ORIGIN = "engine-1"
 # Labelled sets shipped for evaluation (opsworkbench/data/heldout; see its README).
 HELDOUT = {
