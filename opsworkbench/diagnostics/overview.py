@@ -31,16 +31,19 @@ def theme_summary(
     codebook: Codebook | None = None,
     quotes_per_theme: int = 3,
     stored: dict[str, str] | None = None,
+    wording: str | None = None,
 ) -> ThemeSummary:
     """Themes in one question's answers with their mean position and representative quotes.
 
     Themes need at least ``min_size`` answers. Quotes are shown only for themes of at least
     ``min_quote_size`` answers and only from units with at least ``min_quote_size``
-    respondents, so no quote can be traced to a small group.
-
+    respondents, so no quote can be traced to a small group. ``wording`` is the question as
+    asked (its words are kept out of the themes' labels).
     """
     answers = scored[scored["question"] == question].reset_index(drop=True)
-    found = question_themes(answers, min_size=min_size, codebook=codebook, stored=stored)
+    found = question_themes(
+        answers, min_size=min_size, codebook=codebook, stored=stored, wording=wording
+    )
     table, assignment = found.table, found.assignment
     no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
     if table.empty:
@@ -99,14 +102,17 @@ def question_themes(
     min_size: int,
     codebook: Codebook | None = None,
     stored: dict[str, str] | None = None,
+    wording: str | None = None,
 ) -> Themes:
     """The themes of one question's ``answers`` (read from ``stored`` when they were found
-    before for exactly these answers), with the codebook's renames and merges applied."""
-    key = themes_key(answers["text"], min_theme_size=min_size) if stored else None
+    before for exactly these answers), with the codebook's renames and merges applied.
+    ``wording`` is the question as asked: no theme's label repeats its words."""
+    exclude = [wording] if wording else []
+    key = themes_key(answers["text"], min_theme_size=min_size, exclude=exclude) if stored else None
     if key in (stored or {}):
         found = Themes.from_json(stored[key], answers.index)
     else:
-        found = find_themes(answers["text"], min_theme_size=min_size)
+        found = find_themes(answers["text"], min_theme_size=min_size, exclude=exclude)
     if codebook is None:
         return found
     table, assignment = codebook.apply_to_themes(found.table, found.assignment)
