@@ -9,7 +9,7 @@ import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
 from opsworkbench.language.orientation import normalise
-from opsworkbench.language.themes import Themes, find_themes, themes_key
+from opsworkbench.language.themes import Themes, find_themes, label_words, themes_key, words
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
 from opsworkbench.vocabulary import CORE_QUESTIONS, QUADRANTS, STAGES, UNCLASSIFIED
 
@@ -71,20 +71,29 @@ def theme_summary(
     candidates = answers[
         answers["unit"].isin(quotable_units) & answers["text"].str.len().between(20, 220)
     ]
-    candidates = candidates.assign(_norm=candidates["text"].map(normalise))
+    candidates = candidates.assign(
+        _norm=candidates["text"].map(normalise), _words=candidates["text"].map(words)
+    )
     for _, theme in table.iterrows():
         if theme["size"] < min_quote_size:
             continue
         pool = candidates[candidates["theme"] == theme["theme"]]
         core = [t.strip() for t in theme["terms"].split(",")[:3]]
         pattern = "|".join(re.escape(c) for c in core)
-        pool = pool[pool["_norm"].str.contains(pattern)]
-        # Prefer confident, typical-length answers; ties broken by text for determinism.
-        pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
-        pool = pool.sort_values(
-            ["confidence", "_len", "text"], ascending=[False, True, True], kind="stable"
+        label = label_words(theme["label"])
+        # Answers in the label's words first, then any using the theme's strongest terms;
+        # among them confident, typical-length answers (ties broken by text for determinism).
+        pool = pool.assign(
+            _label=pool["_words"].map(label.intersection).map(len),
+            _len=(pool["text"].str.len() - pool["text"].str.len().median()).abs(),
         )
-        for _, row in pool.drop_duplicates("text").head(quotes_per_theme).iterrows():
+        pool = pool[(pool["_label"] > 0) | pool["_norm"].str.contains(pattern)]
+        pool = pool.sort_values(
+            ["_label", "confidence", "_len", "text"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        for _, row in pool.drop_duplicates("_norm").head(quotes_per_theme).iterrows():
             quotes.append(
                 {
                     "theme": theme["theme"],
