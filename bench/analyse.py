@@ -80,8 +80,11 @@ def main() -> None:
     keys = {}
     for question in small.core_questions:
         texts = small.scored.loc[small.scored["question"] == question, "text"]
-        found = find_themes(texts.reset_index(drop=True), min_theme_size=small.min_size)
-        keys[themes_key(texts, min_theme_size=small.min_size)] = found.to_json()
+        exclude = [small.wording(question)]
+        found = find_themes(
+            texts.reset_index(drop=True), min_theme_size=small.min_size, exclude=exclude
+        )
+        keys[themes_key(texts, min_theme_size=small.min_size, exclude=exclude)] = found.to_json()
     small = dataclasses.replace(small, stored_themes=keys)
     stored = median_ms(lambda: Analysis(small, previous).compute(), args.repeat)
     before = median_ms(lambda: Analysis(rescored(small), previous).compute(), args.repeat)

@@ -3,6 +3,7 @@ import pytest
 
 from opsworkbench.diagnostics import overview as dg
 from opsworkbench.language.scoring import score_metrics, score_responses
+from opsworkbench.language.themes import label_words, words
 
 
 @pytest.fixture
@@ -167,3 +168,48 @@ def test_question_comparison_leaves_out_questions_with_too_few_people(fixture):
     _, scored = fixture
     assert dg.question_comparison(scored, 100).empty
     assert set(dg.question_comparison(scored, 5)["question"].astype(str)) == {"work", "success"}
+
+
+def test_theme_quotes_use_the_label_words_and_only_quotable_units():
+    home = [
+        "patients going home safely",
+        "Patients going home safely and not coming back",
+        "more patients going home safely",
+        "patients home safely after surgery",
+        "patients going home safely, families happy",
+        "patients recover and go home",
+        "patients going home safely every week",
+        "our patients going home safely",
+    ]
+    queue = [
+        "clearing the claims queue by Friday",
+        "claims queue clear by Friday",
+        "clearing the claims queue before the weekend",
+        "the claims queue cleared by Friday",
+        "clearing the claims queue by Friday, no backlog",
+        "claims queue under control",
+        "clearing the claims queue every week",
+        "an empty claims queue by Friday",
+    ]
+    texts = home + queue
+    scored = pd.DataFrame(
+        {
+            "respondent_id": [f"r{i}" for i in range(len(texts))],
+            # one person of each theme sits in a unit too small to quote
+            "unit": ["Tiny" if i % 8 == 0 else "Ward" for i in range(len(texts))],
+            "question": "success",
+            "text": texts,
+            "quadrant": "customer_outcome",
+            "focus": 0.8,
+            "result": 0.8,
+            "confidence": 0.9,
+            "cues": "",
+        }
+    )
+    themes, quotes, _ = dg.theme_summary(scored, "success", min_size=5, min_quote_size=3)
+    assert len(themes) == 2
+    tiny = set(scored.loc[scored["unit"] == "Tiny", "text"])
+    for label, picked in quotes.groupby("label"):
+        assert 2 <= len(picked) <= 3 and picked["quote"].is_unique
+        assert not set(picked["quote"]) & tiny
+        assert all(label_words(label) & set(words(q)) for q in picked["quote"])

@@ -64,6 +64,7 @@ class Truth:
                 min_size=ctx.min_size,
                 codebook=ctx.codebook,
                 stored=ctx.stored_themes,
+                wording=ctx.wording(question),
             )
             answers.loc[rows, "theme"] = [
                 f"{question}:{n}" if n >= 0 else None for n in found.assignment

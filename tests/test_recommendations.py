@@ -106,3 +106,36 @@ def test_every_section_a_finding_can_name_has_an_anchor_in_the_report():
     report = Path(rc.__file__).parents[1] / "report" / "notebook" / "report.py"
     anchors = set(re.findall(r'<a id="([^"]+)"></a>', report.read_text(encoding="utf-8")))
     assert {a.removeprefix("#") for a in SECTION_ANCHORS.values()} <= anchors
+
+
+def test_a_theme_label_is_quoted_only_where_it_reads_as_a_phrase():
+    assert rc.reads_as_phrase("patients home safely")
+    assert rc.reads_as_phrase("clearing the claims queue by Friday")
+    assert not rc.reads_as_phrase("cost / budget")
+    assert not rc.reads_as_phrase("backlog")
+    assert not rc.reads_as_phrase("in the")
+    opportunities = pd.DataFrame(
+        {
+            "label": ["patients home safely", "cost / budget"],
+            "importance": [10.0, 9.0],
+            "coverage": [0.0, 0.0],
+            "opportunity": [20.0, 18.0],
+            "matched_metrics": ["", ""],
+            "quadrant": ["customer_outcome", "customer_outcome"],
+        }
+    )
+    lenses = pd.DataFrame(columns=["unit", "say", "reward", "measure", "gap"])
+    metrics = pd.DataFrame(
+        columns=["metric_id", "name", "owner_unit", "incentivised", "incentive_weight", "quadrant"]
+    )
+    perverse = pd.DataFrame(columns=["metric_id", "name", "owner_unit", "candidates"])
+    krs = pd.DataFrame(columns=["objective", "question"])
+    objectives = pd.DataFrame(columns=["objective", "key_results", "owner_unit", "no_outcome_kr"])
+    steps = rc.next_steps(
+        lenses, perverse, krs, objectives, opportunities, {"mode": "focused"}, metrics
+    )
+    phrase, terms = steps.iloc[0], steps.iloc[1]
+    assert (
+        "“patients home safely”" in phrase["gap"] and "“patients home safely”" in phrase["language"]
+    )
+    assert "“" not in terms["gap"] + terms["language"] and "/" not in terms["language"]

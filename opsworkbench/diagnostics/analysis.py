@@ -153,6 +153,7 @@ class Analysis:
                 min_quote_size=ctx.min_quote_size,
                 codebook=ctx.codebook,
                 stored=ctx.stored_themes,
+                wording=ctx.wording(question),
             )
         return _no_themes(ctx, question)
 

@@ -155,6 +155,7 @@ class Selections:
                 min_size=ctx.min_size,
                 codebook=ctx.codebook,
                 stored=ctx.stored_themes,
+                wording=ctx.wording(question),
             )
             number = found.assignment.to_numpy()
             keys = np.where(number >= 0, [f"{question}:{n}" for n in number], None)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from opsworkbench.language.codebook import Codebook
 from opsworkbench.language.orientation import normalise
-from opsworkbench.language.themes import Themes, find_themes, themes_key
+from opsworkbench.language.themes import Themes, find_themes, label_words, themes_key, words
 from opsworkbench.privacy import mask_small_groups, suppressed_groups
 from opsworkbench.vocabulary import CORE_QUESTIONS, QUADRANTS, STAGES, UNCLASSIFIED
 
@@ -31,16 +31,19 @@ def theme_summary(
     codebook: Codebook | None = None,
     quotes_per_theme: int = 3,
     stored: dict[str, str] | None = None,
+    wording: str | None = None,
 ) -> ThemeSummary:
     """Themes in one question's answers with their mean position and representative quotes.
 
     Themes need at least ``min_size`` answers. Quotes are shown only for themes of at least
     ``min_quote_size`` answers and only from units with at least ``min_quote_size``
-    respondents, so no quote can be traced to a small group.
-
+    respondents, so no quote can be traced to a small group. ``wording`` is the question as
+    asked (its words are kept out of the themes' labels).
     """
     answers = scored[scored["question"] == question].reset_index(drop=True)
-    found = question_themes(answers, min_size=min_size, codebook=codebook, stored=stored)
+    found = question_themes(
+        answers, min_size=min_size, codebook=codebook, stored=stored, wording=wording
+    )
     table, assignment = found.table, found.assignment
     no_quotes = pd.DataFrame(columns=["theme", "label", "quote", "cues"])
     if table.empty:
@@ -68,20 +71,29 @@ def theme_summary(
     candidates = answers[
         answers["unit"].isin(quotable_units) & answers["text"].str.len().between(20, 220)
     ]
-    candidates = candidates.assign(_norm=candidates["text"].map(normalise))
+    candidates = candidates.assign(
+        _norm=candidates["text"].map(normalise), _words=candidates["text"].map(words)
+    )
     for _, theme in table.iterrows():
         if theme["size"] < min_quote_size:
             continue
         pool = candidates[candidates["theme"] == theme["theme"]]
         core = [t.strip() for t in theme["terms"].split(",")[:3]]
         pattern = "|".join(re.escape(c) for c in core)
-        pool = pool[pool["_norm"].str.contains(pattern)]
-        # Prefer confident, typical-length answers; ties broken by text for determinism.
-        pool = pool.assign(_len=(pool["text"].str.len() - pool["text"].str.len().median()).abs())
-        pool = pool.sort_values(
-            ["confidence", "_len", "text"], ascending=[False, True, True], kind="stable"
+        label = label_words(theme["label"])
+        # Answers in the label's words first, then any using the theme's strongest terms;
+        # among them confident, typical-length answers (ties broken by text for determinism).
+        pool = pool.assign(
+            _label=pool["_words"].map(label.intersection).map(len),
+            _len=(pool["text"].str.len() - pool["text"].str.len().median()).abs(),
         )
-        for _, row in pool.drop_duplicates("text").head(quotes_per_theme).iterrows():
+        pool = pool[(pool["_label"] > 0) | pool["_norm"].str.contains(pattern)]
+        pool = pool.sort_values(
+            ["_label", "confidence", "_len", "text"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        for _, row in pool.drop_duplicates("_norm").head(quotes_per_theme).iterrows():
             quotes.append(
                 {
                     "theme": theme["theme"],
@@ -99,14 +111,17 @@ def question_themes(
     min_size: int,
     codebook: Codebook | None = None,
     stored: dict[str, str] | None = None,
+    wording: str | None = None,
 ) -> Themes:
     """The themes of one question's ``answers`` (read from ``stored`` when they were found
-    before for exactly these answers), with the codebook's renames and merges applied."""
-    key = themes_key(answers["text"], min_theme_size=min_size) if stored else None
+    before for exactly these answers), with the codebook's renames and merges applied.
+    ``wording`` is the question as asked: no theme's label repeats its words."""
+    exclude = [wording] if wording else []
+    key = themes_key(answers["text"], min_theme_size=min_size, exclude=exclude) if stored else None
     if key in (stored or {}):
         found = Themes.from_json(stored[key], answers.index)
     else:
-        found = find_themes(answers["text"], min_theme_size=min_size)
+        found = find_themes(answers["text"], min_theme_size=min_size, exclude=exclude)
     if codebook is None:
         return found
     table, assignment = codebook.apply_to_themes(found.table, found.assignment)

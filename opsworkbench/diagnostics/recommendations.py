@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -12,11 +13,27 @@ from opsworkbench.vocabulary import ALL_UNITS, CUSTOMER_OUTCOME, OUTCOME_QUADRAN
 
 # A say/reward difference of this many index points is material.
 MATERIAL_GAP = 15.0
+# Words that alone do not make a phrase.
+FUNCTION_WORDS = frozenset(
+    {
+        *("a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by"),
+        *("for", "with", "from", "as", "into", "over", "under", "is", "are", "was", "were"),
+        *("be", "been", "it", "its", "this", "that", "these", "those", "i", "we", "you"),
+        *("they", "my", "our", "your", "their", "me", "us", "them", "not", "no", "so"),
+    }
+)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     """ "1 respondent", "2 respondents"."""
     return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def reads_as_phrase(label: str) -> bool:
+    """Whether a theme's label reads as a phrase worth quoting ("patients home safely"), not
+    a word or a list of terms ("cost / budget")."""
+    found = re.findall(r"[^\W\d_][\w'’-]*", str(label).lower())
+    return "/" not in str(label) and len(found) >= 2 and bool(set(found) - FUNCTION_WORDS)
 
 
 def people_reason(head: dict, min_size: int, *, short: bool = False) -> str:
@@ -178,14 +195,19 @@ def next_steps(
         )
     outcome_themes = opportunities[opportunities["quadrant"].isin(OUTCOME_QUADRANTS)]
     for _, t in outcome_themes[outcome_themes["opportunity"] >= 8].head(2).iterrows():
+        # a label is quoted only where it reads as a phrase, not as a list of terms
+        phrase = reads_as_phrase(t["label"])
+        named = f"“{t['label']}”" if phrase else "this theme"
         rows.append(
             {
                 "about": f"Theme: {t['label']}",
                 "gap": (
-                    f"People describe “{t['label']}” as success (importance {t['importance']:.0f}/10) but "
-                    f"measurement covers it {t['coverage']:.0f}/10."
+                    f"People describe {named} as success (importance {t['importance']:.0f}/10) "
+                    f"but measurement covers it {t['coverage']:.0f}/10."
                 ),
-                "language": f"Adopt the theme's words, “{t['label']}”, in how success is described.",
+                "language": f"Adopt the theme's words, {named}, in how success is described."
+                if phrase
+                else "Describe success in the words people use for this theme (see its quotes).",
                 "measures": "Define a metric for it and report it"
                 + (f" (closest today: {t['matched_metrics']})" if t["matched_metrics"] else "")
                 + ".",

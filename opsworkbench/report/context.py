@@ -165,10 +165,13 @@ def store_themes(con, org_id: str) -> int:
         keep = []
         for question in ctx.core_questions:
             texts = ctx.scored.loc[ctx.scored["question"] == question, "text"]
-            key = themes_key(texts, min_theme_size=ctx.min_size)
+            exclude = [ctx.wording(question)]
+            key = themes_key(texts, min_theme_size=ctx.min_size, exclude=exclude)
             keep.append(key)
             if key not in ctx.stored_themes:
-                themes = find_themes(texts.reset_index(drop=True), min_theme_size=ctx.min_size)
+                themes = find_themes(
+                    texts.reset_index(drop=True), min_theme_size=ctx.min_size, exclude=exclude
+                )
                 ws.store_theme(con, org_id, wave_id, question, key, themes.to_json())
                 found += 1
         ws.drop_themes(con, org_id, wave_id, keep)
