@@ -84,7 +84,7 @@ def _keyword_labels(texts) -> pd.DataFrame:
 
 def _previous(tr: pd.DataFrame) -> OrientationModel:
     tr = tr[tr.origin == PREVIOUS_ORIGIN]
-    return OrientationModel(structure=False).fit(tr.text, tr[["focus", "result"]])
+    return OrientationModel(structure=False, embeddings=0).fit(tr.text, tr[["focus", "result"]])
 
 
 APPROACHES = {

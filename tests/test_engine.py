@@ -93,3 +93,21 @@ def test_evaluate_prints_the_previous_engine_beside_this_one():
     assert "engine 1 → engine 2" in result.output
     assert "answers.csv, n=400" in result.output and "indicators.csv, n=300" in result.output
     assert "factory floor vs customer outcome" in result.output
+
+
+def test_cues_are_words_never_embedding_dimensions():
+    texts = ["the lady on ward 3 got home safely", "month end journals posted and reconciled"]
+    scores = score_texts(texts)
+    assert scores.quadrant.tolist() == ["customer_outcome", "factory_floor"]
+    assert scores.cues.str.len().gt(0).all()
+    assert not scores.cues.str.contains(r"dim\d|embeddings").any()
+    assert "the lady" in scores.cues[0] and "month end" in scores.cues[1]
+
+
+def test_embeddings_are_the_same_for_the_same_text_and_part_of_the_fingerprint():
+    from opsworkbench.language.embedding import Embeddings
+
+    first = Embeddings().transform(["patients home safely", "clear the queue"]).toarray()
+    again = Embeddings().transform(["clear the queue", "patients home safely"]).toarray()
+    assert (first == again[::-1]).all() and first.shape == (2, 128)
+    assert "embedding.py" in MODEL_CODE

@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
+from opsworkbench.language.embedding import Embeddings
 from opsworkbench.language.lexicon import _FOCUS, _RESULT, COLUMNS, CueCounts, is_non_answer
 from opsworkbench.language.structure import Structure, matches
 from opsworkbench.vocabulary import AXES, QUADRANT_BY_SIDE, QUADRANTS, UNCLASSIFIED
@@ -76,6 +77,10 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
     structure : bool
         Add the structure of results language as features: what is counted, and whether
         people's state or a deliverable is measured (see :mod:`~opsworkbench.language.structure`).
+    embeddings : float
+        Weight of the static sentence embedding among the features (0: none; see
+        :mod:`~opsworkbench.language.embedding`). It carries meaning to wording the corpus
+        never used; explanations still name words, never embedding dimensions.
     calibrate : bool
         Calibrate probabilities with Platt scaling on out-of-fold predictions.
     random_state : int
@@ -88,6 +93,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         ngram_range=(1, 2),
         lexicon=True,
         structure=True,
+        embeddings=0.5,
         calibrate=True,
         random_state=0,
     ):
@@ -95,6 +101,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         self.ngram_range = ngram_range
         self.lexicon = lexicon
         self.structure = structure
+        self.embeddings = embeddings
         self.calibrate = calibrate
         self.random_state = random_state
 
@@ -108,6 +115,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         parts = [("words", words)]
         parts += [("cues", CueCounts())] if self.lexicon else []
         parts += [("structure", Structure())] if self.structure else []
+        parts += [("embeddings", Embeddings(self.embeddings))] if self.embeddings else []
         return FeatureUnion(parts)
 
     def fit(self, X, y, sample_weight=None):
@@ -181,19 +189,23 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
     def _explain(self, X: list[str], F, probs: pd.DataFrame, top: int = 3) -> list[str]:
         F = F.tocsr()
         names = self.features_.get_feature_names_out()
+        # an embedding dimension names nothing a reader could check: cues are words
+        shown = ~pd.Series(names).str.startswith("embeddings__").to_numpy()
         out = []
         for i, text in enumerate(X):
             row = F.getrow(i)
+            indices = row.indices[shown[row.indices]]
+            values = row.data[shown[row.indices]]
             parts = []
             for axis, (negative, positive) in AXES.items():
-                contrib = row.data * self._linear(axis).coef_[0][row.indices]
+                contrib = values * self._linear(axis).coef_[0][indices]
                 side = 1 if probs.at[i, axis] >= 0.5 else -1
                 order = np.argsort(-contrib * side)
                 words = []
                 for k in order:
                     if contrib[k] * side <= 0 or len(words) >= top:
                         break
-                    word = self._cue_text(names[row.indices[k]], text)
+                    word = self._cue_text(names[indices[k]], text)
                     if _readable(word):
                         words.append(word)
                 if words:

@@ -16,12 +16,13 @@ from importlib import resources
 import pandas as pd
 
 from opsworkbench.language.codebook import Codebook, normalise_text
+from opsworkbench.language.embedding import model_path as embedding_model_path
 from opsworkbench.language.orientation import OrientationModel, default_model
 from opsworkbench.vocabulary import CORE_QUESTIONS
 
 SCORE_COLUMNS = ["focus", "result", "quadrant", "confidence", "cues"]
 # Modules whose code decides a score: a change to any of them is a new model.
-MODEL_CODE = ("lexicon.py", "orientation.py", "scoring.py", "structure.py")
+MODEL_CODE = ("embedding.py", "lexicon.py", "orientation.py", "scoring.py", "structure.py")
 
 
 def text_key(text: object) -> str:
@@ -43,6 +44,7 @@ def model_fingerprint() -> str:
     digest = hashlib.sha256()
     package = resources.files("opsworkbench")
     digest.update(package.joinpath("data", "corpus.csv").read_bytes())
+    digest.update(embedding_model_path().joinpath("model.safetensors").read_bytes())
     for name in MODEL_CODE:
         digest.update(package.joinpath("language", name).read_bytes())
     digest.update(repr(sorted(OrientationModel().get_params().items())).encode())

@@ -270,7 +270,9 @@ def previous_model() -> OrientationModel:
     trained on the statements it was trained on (``origin`` engine-1)."""
     corpus = load_corpus()
     corpus = corpus[corpus["origin"] == PREVIOUS_ORIGIN]
-    return OrientationModel(structure=False).fit(corpus["text"], corpus[["focus", "result"]])
+    return OrientationModel(structure=False, embeddings=0).fit(
+        corpus["text"], corpus[["focus", "result"]]
+    )
 
 
 def engines() -> dict[str, OrientationModel]:
