@@ -35,6 +35,8 @@ __all__ = [
     "score_texts",
 ]
 
+# What one analyst correction weighs in training, as a share of the corpus.
+CORRECTION_SHARE = 0.01
 # Texts per core below which one process reads them faster than starting more.
 PARALLEL_BATCH = 10_000
 _CUE_PATTERNS = [p for p, _ in _FOCUS] + [p for p, _ in _RESULT]
@@ -269,12 +271,13 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
 def train(extra: pd.DataFrame | None = None, **params) -> OrientationModel:
     """Fit a model on the shipped corpus plus optional analyst corrections.
 
-    ``extra`` has columns text, focus, result and optionally weight (default 3: a correction
-    counts more than one corpus statement).
+    ``extra`` has columns text, focus, result and optionally weight (default: each correction
+    weighs as much as 1 % of the corpus, so an analyst's correction keeps its pull however
+    large the corpus grows).
     """
     corpus = load_corpus()[["text", "focus", "result"]].assign(weight=1.0)
     if extra is not None and len(extra):
-        extra = extra.assign(weight=extra.get("weight", 3.0))
+        extra = extra.assign(weight=extra.get("weight", CORRECTION_SHARE * len(corpus)))
         corpus = pd.concat(
             [corpus, extra[["text", "focus", "result", "weight"]]], ignore_index=True
         )
