@@ -9,28 +9,30 @@ engine-1 rows of each training fold); the result axis on
 ../shared/benchmarks/results_statements_dev.csv (never trained on), overall and by donor;
 and the labelled sets in opsworkbench/data/heldout (never trained on).
 
-Run: .venv/bin/python bench/engine.py [--rows 100000]
+Run: .venv/bin/python bench/engine.py [--rows 1000000]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
+from opsworkbench.language import orientation
 from opsworkbench.language.lexicon import keyword_scores
 from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise, quadrant_of
-from opsworkbench.tools.classify import classify_file
 from opsworkbench.tools.evaluation import PREVIOUS_ORIGIN, PURE, heldout
 from opsworkbench.vocabulary import AXES
 
@@ -122,7 +124,7 @@ def _quadrant(labels: pd.DataFrame) -> pd.Series:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows to classify, cues off")
     args = parser.parse_args()
     corpus = load_corpus()
     quadrant = corpus.focus + "/" + corpus.result
@@ -182,21 +184,56 @@ def main() -> None:
             continue
         scores = [f1(g.result, g.p) for g in (by_donor[n].get_group(d) for n in by_donor)]
         print(f"  {d:<14} {len(group):>5} " + " ".join(f"{v:>16.3f}" for v in scores))
-    onet = pd.read_csv(BENCH / "onet_task_statements.csv").text
-    rows = pd.DataFrame({"id": range(args.rows), "text": np.resize(onet.to_numpy(), args.rows)})
+    texts = pd.concat([onet_text, bench.text, corpus.text] * 3, ignore_index=True).tolist()
+    print(f"\nscoring {len(texts):,} texts with cues off (score_texts):")
+    for name, model in (
+        ("engine 1", _previous(corpus)),
+        ("engine 2", OrientationModel().fit(corpus.text, corpus[["focus", "result"]])),
+    ):
+        for cores in (1, 2):
+            orientation.PARALLEL_BATCH = 10**9 if cores == 1 else 10_000
+            model.score_texts(texts[:20_000], explain=False)  # start the workers
+            start = time.perf_counter()
+            model.score_texts(texts, explain=False)
+            rate = len(texts) / (time.perf_counter() - start)
+            print(f"  {name}, {cores} core{'s' if cores > 1 else ''}: {rate:>9,.0f} texts/s")
+    orientation.PARALLEL_BATCH = 10_000
+    rows = pd.DataFrame(
+        {"id": range(args.rows), "text": np.resize(onet_text.to_numpy(), args.rows)}
+    )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.csv"
         rows.to_csv(source, index=False)
         for explain in (False, True):
-            start = time.perf_counter()
-            n = classify_file(source, Path(tmp) / "out.csv", "text", explain=explain)
-            took = time.perf_counter() - start
+            n = args.rows if not explain else min(args.rows, 100_000)
+            if n < args.rows:
+                rows.head(n).to_csv(source, index=False)
+            took, peak = _classify(source, Path(tmp) / "out.csv", explain)
             print(
-                f"\nclassify {n:,} rows (O*NET task statements), cues={'on' if explain else 'off'}: "
-                f"{took:.1f} s = {n / took:,.0f} rows/s"
+                f"\nopsworkbench classify, {n:,} rows (O*NET task statements), "
+                f"cues={'on' if explain else 'off'}: {took:.1f} s = {n / took:,.0f} rows/s, "
+                f"peak memory of the command and its workers {peak:,.0f} MiB"
             )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this run: {peak:,.0f} MiB (chunks of 50,000 rows)")
+
+
+def _classify(source: Path, out: Path, explain: bool) -> tuple[float, float]:
+    """Run the classify command as a user would; its time and the peak of the summed
+    resident memory of it and its worker processes (sampled every 0.1 s)."""
+    command = [str(Path(sys.executable).with_name("opsworkbench")), "classify", str(source)]
+    command += ["--text-column", "text", "-o", str(out)] + ([] if explain else ["--no-cues"])
+    start = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    if process.returncode:
+        raise SystemExit(f"classify failed with exit code {process.returncode}")
+    return time.perf_counter() - start, peak / 2**20
 
 
 if __name__ == "__main__":

@@ -97,6 +97,10 @@ FEATURES = [
 ]
 NAMES = [name for name, _ in FEATURES]
 _PATTERNS = [re.compile(p) for _, p in FEATURES]
+# The first eight features need a counting or share word: texts without one (most answers)
+# skip them, which makes reading a text about twice as fast.
+_COUNTED = 8
+_COUNTING_WORD = re.compile(rf"(?<!\w)(?:{COUNT}|{SHARE})|\bindex\b|^\W*{AMOUNT}\b")
 
 
 def matches(text: str) -> list[tuple[str, str]]:
@@ -120,8 +124,9 @@ class Structure(TransformerMixin, BaseEstimator):
         rows, cols = [], []
         for i, text in enumerate(X):
             low = str(text).lower()
-            for j, pattern in enumerate(_PATTERNS):
-                if pattern.search(low):
+            start = 0 if _COUNTING_WORD.search(low) else _COUNTED
+            for j in range(start, len(_PATTERNS)):
+                if _PATTERNS[j].search(low):
                     rows.append(i)
                     cols.append(j)
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), len(_PATTERNS)))
