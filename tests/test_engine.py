@@ -45,10 +45,12 @@ def test_structure_names_what_is_counted_and_shows_the_words():
     assert "output:" in cues and "# of advocacy interventions" in cues
 
 
-def test_scores_are_the_same_on_one_core_or_several(monkeypatch):
+def test_scores_are_the_same_read_at_once_in_parts_or_on_several_cores(monkeypatch):
     texts = load_corpus().text.sample(60, random_state=2).tolist() + ["n/a", ""]
     serial = default_model().score_texts(texts)
-    monkeypatch.setattr(orientation, "PARALLEL_BATCH", 10)
+    monkeypatch.setattr(orientation, "PART", 7)  # nine parts, read one after another
+    pd.testing.assert_frame_equal(default_model().score_texts(texts), serial)
+    monkeypatch.setattr(orientation, "PARALLEL_BATCH", 10)  # and on two processes
     pd.testing.assert_frame_equal(default_model().score_texts(texts), serial)
 
 

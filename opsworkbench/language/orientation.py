@@ -11,7 +11,6 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -39,6 +38,8 @@ __all__ = [
 CORRECTION_SHARE = 0.01
 # Texts per core below which one process reads them faster than starting more.
 PARALLEL_BATCH = 10_000
+# Texts read at once (features, probabilities, cues): this bounds the memory scoring needs.
+PART = 5_000
 _CUE_PATTERNS = [p for p, _ in _FOCUS] + [p for p, _ in _RESULT]
 
 
@@ -148,17 +149,24 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(QUADRANTS)
         return self
 
-    def _transform(self, texts: list[str]):
-        """Features of many texts, on every core for large batches (the cue and structure
-        patterns are pure Python: one core reads about 8,000 texts a second)."""
+    def _read(self, texts: list[str], explain: bool) -> tuple[pd.DataFrame, list[str]]:
+        """Probabilities (and cues, with ``explain``) of many texts, in parts of at most
+        ``PART`` texts, so memory stays bounded however many there are, and on every core for
+        large batches (the cue and structure patterns are pure Python: one core reads about
+        7,000 texts a second)."""
+        parts = [texts[i : i + PART] for i in range(0, len(texts), PART)] or [[]]
         jobs = min(len(os.sched_getaffinity(0)), len(texts) // PARALLEL_BATCH)
         if jobs < 2:
-            return self.features_.transform(texts)
-        parts = np.array_split(np.arange(len(texts)), jobs)
-        done = Parallel(n_jobs=jobs)(
-            delayed(self.features_.transform)([texts[i] for i in part]) for part in parts
-        )
-        return sparse.vstack(done, format="csr")
+            done = [self._read_part(part, explain) for part in parts]
+        else:
+            done = Parallel(n_jobs=jobs)(delayed(self._read_part)(p, explain) for p in parts)
+        probs = pd.concat([p for p, _ in done], ignore_index=True)
+        return probs, [cue for _, cues in done for cue in cues]
+
+    def _read_part(self, texts: list[str], explain: bool) -> tuple[pd.DataFrame, list[str]]:
+        F = self.features_.transform(texts)
+        probs = self._probabilities(F)
+        return probs, self._explain(texts, F, probs) if explain else []
 
     def _linear(self, axis: str) -> LogisticRegression:
         clf = self.classifiers_[axis]
@@ -166,7 +174,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
 
     def predict_axes(self, X) -> pd.DataFrame:
         """Probability of ``external`` and of ``outcome`` for each text."""
-        return self._probabilities(self._transform([str(t) for t in X]))
+        return self._read([str(t) for t in X], explain=False)[0]
 
     def _probabilities(self, F) -> pd.DataFrame:
         return pd.DataFrame(
@@ -252,9 +260,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         )
         keep = [i for i, t in enumerate(texts) if not is_non_answer(t)]
         if keep:
-            subset = [str(texts[i]) for i in keep]
-            F = self._transform(subset)
-            p = self._probabilities(F)
+            p, cues = self._read([str(texts[i]) for i in keep], explain)
             focus, result = (2 * p["focus"] - 1).round(4), (2 * p["result"] - 1).round(4)
             conf = np.maximum(p["focus"], 1 - p["focus"]) * np.maximum(p["result"], 1 - p["result"])
             out.loc[keep, "focus"] = focus.to_numpy()
@@ -264,7 +270,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
             ]
             out.loc[keep, "confidence"] = conf.round(4).to_numpy()
             if explain:
-                out.loc[keep, "cues"] = self._explain(subset, F, p)
+                out.loc[keep, "cues"] = cues
         return out[COLUMNS]
 
 
