@@ -86,7 +86,9 @@ def _keyword_labels(texts) -> pd.DataFrame:
 
 def _previous(tr: pd.DataFrame) -> OrientationModel:
     tr = tr[tr.origin == PREVIOUS_ORIGIN]
-    return OrientationModel(structure=False, embeddings=0).fit(tr.text, tr[["focus", "result"]])
+    return OrientationModel(everyday=False, structure=False, embeddings=0).fit(
+        tr.text, tr[["focus", "result"]]
+    )
 
 
 APPROACHES = {

@@ -71,3 +71,21 @@ def test_capability_chain_prints_no_number_in_blank_cells():
     spec = charts.capability_chain_chart(chain).to_dict()
     text = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"][0]
     assert {"filter": "isValid(datum.index)"} in text["transform"]
+
+
+def test_labels_of_points_close_together_do_not_cover_one_another():
+    names = ["validate FNOL forms", "run the daily MI pack", "process new claims"]
+    names += ["indemnity checks", "close down finished files", "chase missing documents"]
+    frame = pd.DataFrame(
+        {
+            "name": names,
+            "focus": [-0.7, -0.68, -0.66, -0.72, -0.7, -0.69],
+            "result": [-0.6, -0.58, -0.61, -0.59, -0.62, -0.6],
+            "n": [30, 29, 28, 27, 26, 25],
+        }
+    )
+    placed = charts._label_heights(frame)
+    rows = placed["label_y"] * charts.MAP_SIZE[1] / 2  # in pixels
+    assert rows.round(6).nunique() == len(names)  # every label on its own line
+    assert (rows.sort_values().diff().dropna() >= 16 - 1e-9).all()
+    assert placed["label_y"].between(-1, 1).all()

@@ -202,7 +202,6 @@ FOCUS_CUES = [
             "punters",
             "callers",
             "whoever",
-            "them",
             "account holders",
             "school leavers",
             "young people",
@@ -215,12 +214,10 @@ FOCUS_CUES = [
             "anyone who",
             "the town",
             "the village",
-            "the area",
             "the neighbourhood",
             "the neighborhood",
             "the street",
             "the estate",
-            "the ward",
             "the lady",
             "the man",
             "the woman",
@@ -384,19 +381,32 @@ CUE_GROUPS = [("focus", i, w) for i, (_, w) in enumerate(FOCUS_CUES)] + [
 
 
 class CueCounts(TransformerMixin, BaseEstimator):
-    """Counts of each lexicon cue group per text (stateless; a scikit-learn transformer)."""
+    """Counts of each lexicon cue group per text (stateless; a scikit-learn transformer).
+
+    ``everyday`` adds the groups of people and things named in everyday words (the
+    :class:`Words` groups); without them the groups are the first engine's.
+    """
+
+    def __init__(self, everyday: bool = True):
+        self.everyday = everyday
+
+    def _groups(self) -> list[tuple[str, object]]:
+        """(feature name, matcher) of each group used."""
+        cues = [c for c, _ in FOCUS_CUES + RESULT_CUES]
+        return [
+            (f"{axis}{k}", cue if isinstance(cue, Words) else pattern)
+            for (axis, k, _), cue, (pattern, _) in zip(
+                CUE_GROUPS, cues, _FOCUS + _RESULT, strict=True
+            )
+            if self.everyday or not isinstance(cue, Words)
+        ]
 
     def fit(self, X, y=None):
         return self
 
     def transform(self, X):
         rows, cols, vals = [], [], []
-        groups = [
-            cue if isinstance(cue, Words) else pattern
-            for cue, (pattern, _) in zip(
-                [c for c, _ in FOCUS_CUES + RESULT_CUES], _FOCUS + _RESULT, strict=True
-            )
-        ]
+        groups = [group for _, group in self._groups()]
         for i, text in enumerate(X):
             low = str(text).lower()
             tokens = _TOKEN.findall(low)
@@ -411,7 +421,7 @@ class CueCounts(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((vals, (rows, cols)), shape=(len(X), len(groups)))
 
     def get_feature_names_out(self, input_features=None):
-        return np.array([f"{axis}{k}" for axis, k, _ in CUE_GROUPS], dtype=object)
+        return np.array([name for name, _ in self._groups()], dtype=object)
 
 
 def is_non_answer(text: object) -> bool:

@@ -77,6 +77,9 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         Word n-gram range of the TF-IDF features.
     lexicon : bool
         Add counts of the cue lexicon's word groups as features (helps on unseen wording).
+    everyday : bool
+        With ``lexicon``, add its groups of people and things named in everyday words
+        ("growers", "the lady", "month end").
     structure : bool
         Add the structure of results language as features: what is counted, and whether
         people's state or a deliverable is measured (see :mod:`~opsworkbench.language.structure`).
@@ -95,6 +98,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         C=4.0,
         ngram_range=(1, 2),
         lexicon=True,
+        everyday=True,
         structure=True,
         embeddings=0.5,
         calibrate=True,
@@ -103,6 +107,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
         self.C = C
         self.ngram_range = ngram_range
         self.lexicon = lexicon
+        self.everyday = everyday
         self.structure = structure
         self.embeddings = embeddings
         self.calibrate = calibrate
@@ -116,7 +121,7 @@ class OrientationModel(ClassifierMixin, BaseEstimator):
             token_pattern=r"(?u)\b\w[\w'-]*\b",
         )
         parts = [("words", words)]
-        parts += [("cues", CueCounts())] if self.lexicon else []
+        parts += [("cues", CueCounts(self.everyday))] if self.lexicon else []
         parts += [("structure", Structure())] if self.structure else []
         parts += [("embeddings", Embeddings(self.embeddings))] if self.embeddings else []
         return FeatureUnion(parts)

@@ -88,6 +88,40 @@ def _label(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(quadrant_label=frame["quadrant"].map(QUADRANT_LABELS))
 
 
+MAP_SIZE = (560, 460)  # the quadrant map's plot, in pixels
+# where each quadrant's name sits on the map, in the order of QUADRANTS
+CORNER_X, CORNER_Y = [-0.95, 0.95, 0.95, -0.95], [-0.95, -0.95, 0.95, 0.95]
+
+
+def _label_heights(data: pd.DataFrame, px_per_char: float = 7.0, line_px: float = 16.0):
+    """``label_y`` for each point: just above it, or the nearest free height up or down, so
+    that labels of points close together do not cover one another (largest points first)."""
+    x_unit, y_unit = MAP_SIZE[0] / 2, MAP_SIZE[1] / 2  # pixels per unit of focus / result
+    # (left, right, centre y) in pixels, starting with the quadrants' names in the corners
+    margin, placed = 0.05 * x_unit, []
+    for quadrant, x, y in zip(QUADRANTS, CORNER_X, CORNER_Y, strict=True):
+        width = len(QUADRANT_LABELS[quadrant]) * px_per_char
+        left = margin if x < 0 else MAP_SIZE[0] - margin - width
+        placed.append((left, left + width, (y + 1) * y_unit))
+    heights = {}
+    for i, row in data.sort_values(["n", "name"], ascending=[False, True]).iterrows():
+        width = len(str(row["name"])) * px_per_char
+        x = (row["focus"] + 1) * x_unit
+        left, right = (x - 8, x - 8 + width) if row["focus"] < 0 else (x + 8 - width, x + 8)
+        y = (row["result"] + 1) * y_unit
+        for step in (1, -1, 2, -2, 3, -3, 4, -4, 5, -5):
+            centre = y + step * line_px
+            if 0 <= centre <= MAP_SIZE[1] and not any(
+                left < r and lo < right and abs(centre - c) < line_px for lo, r, c in placed
+            ):
+                break
+        else:
+            centre = y + line_px
+        placed.append((left, right, centre))
+        heights[i] = centre / y_unit - 1
+    return data.assign(label_y=pd.Series(heights))
+
+
 def quadrant_map(
     frame: pd.DataFrame,
     *,
@@ -102,8 +136,8 @@ def quadrant_map(
     """
     if frame.empty or frame[["focus", "result"]].isna().all().all():
         return None
-    data = _label(
-        frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"})
+    data = _label_heights(
+        _label(frame.dropna(subset=["focus", "result"]).rename(columns={size: "n", label: "name"}))
     )
     scale = alt.Scale(domain=[-1, 1])
     base = alt.Chart(data).encode(
@@ -120,8 +154,21 @@ def quadrant_map(
             alt.Tooltip("result:Q", format=".2f"),
         ],
     )
-    labels = base.mark_text(dy=-16, fontSize=13).encode(text="name:N")
-    return (_cross() + _corners(scale) + points + labels).properties(width=560, height=460)
+    # labels run towards the middle, so a long phrase never crosses the axis or the edge, and
+    # sit where they do not cover one another (see _label_heights)
+    labels = [
+        alt.Chart(data)
+        .transform_filter(test)
+        .mark_text(dx=dx, fontSize=13, align=align, baseline="middle")
+        .encode(x=alt.X("focus:Q", scale=scale), y=alt.Y("label_y:Q", scale=scale), text="name:N")
+        for test, align, dx in (
+            (alt.datum.focus < 0, "left", -8),
+            (alt.datum.focus >= 0, "right", 8),
+        )
+    ]
+    return alt.layer(_cross(), _corners(scale), points, *labels).properties(
+        width=MAP_SIZE[0], height=MAP_SIZE[1]
+    )
 
 
 def _cross() -> alt.LayerChart:
@@ -136,8 +183,8 @@ def _corners(scale: alt.Scale, size: int = 12) -> alt.LayerChart:
     """Each quadrant's name in its corner of the map."""
     corners = pd.DataFrame(
         {
-            "x": [-0.95, 0.95, 0.95, -0.95],
-            "y": [-0.95, -0.95, 0.95, 0.95],
+            "x": CORNER_X,
+            "y": CORNER_Y,
             "text": [QUADRANT_LABELS[q] for q in QUADRANTS],
             "align": ["left", "right", "right", "left"],
         }

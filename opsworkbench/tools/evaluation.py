@@ -266,11 +266,11 @@ def compare_file(
 
 
 def previous_model() -> OrientationModel:
-    """The previous engine, for comparison: its design (words and cue groups, no structure)
-    trained on the statements it was trained on (``origin`` engine-1)."""
+    """The previous engine, for comparison: its design (words and its cue groups; no everyday
+    words, structure or embeddings) trained on its statements (``origin`` engine-1)."""
     corpus = load_corpus()
     corpus = corpus[corpus["origin"] == PREVIOUS_ORIGIN]
-    return OrientationModel(structure=False, embeddings=0).fit(
+    return OrientationModel(everyday=False, structure=False, embeddings=0).fit(
         corpus["text"], corpus[["focus", "result"]]
     )
 
