@@ -32,8 +32,14 @@ from sklearn.model_selection import StratifiedKFold
 
 from opsworkbench.language import orientation
 from opsworkbench.language.lexicon import keyword_scores
-from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise, quadrant_of
-from opsworkbench.tools.evaluation import PREVIOUS_ORIGIN, PURE, heldout
+from opsworkbench.language.orientation import OrientationModel, load_corpus, normalise
+from opsworkbench.tools.evaluation import (
+    PREVIOUS_ORIGIN,
+    PURE,
+    heldout,
+    previous_model,
+    quadrants,
+)
 from opsworkbench.vocabulary import AXES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,19 +90,12 @@ def _keyword_labels(texts) -> pd.DataFrame:
     )
 
 
-def _previous(tr: pd.DataFrame) -> OrientationModel:
-    tr = tr[tr.origin == PREVIOUS_ORIGIN]
-    return OrientationModel(everyday=False, structure=False, embeddings=0).fit(
-        tr.text, tr[["focus", "result"]]
-    )
-
-
 APPROACHES = {
     "engine 2": (
         lambda tr: OrientationModel().fit(tr.text, tr[["focus", "result"]]),
         _engine_labels,
     ),
-    "engine 1": (_previous, _engine_labels),
+    "engine 1": (previous_model, _engine_labels),
     "keyword lexicon": (lambda tr: None, lambda _, texts: _keyword_labels(texts)),
     "tf-idf + k-means": (
         lambda tr: KMeansBaseline().fit(tr.text, tr),
@@ -116,12 +115,7 @@ def donor(source: str) -> str:
 
 
 def _quadrant(labels: pd.DataFrame) -> pd.Series:
-    return pd.Series(
-        [
-            quadrant_of(f == "external", r == "outcome")
-            for f, r in zip(labels.focus, labels.result, strict=True)
-        ]
-    )
+    return pd.Series(quadrants(labels.focus, labels.result))
 
 
 def main() -> None:
@@ -189,7 +183,7 @@ def main() -> None:
     texts = pd.concat([onet_text, bench.text, corpus.text] * 3, ignore_index=True).tolist()
     print(f"\nscoring {len(texts):,} texts with cues off (score_texts):")
     for name, model in (
-        ("engine 1", _previous(corpus)),
+        ("engine 1", previous_model(corpus)),
         ("engine 2", OrientationModel().fit(corpus.text, corpus[["focus", "result"]])),
     ):
         for cores in (1, 2):

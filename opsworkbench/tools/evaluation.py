@@ -20,6 +20,8 @@ from opsworkbench.vocabulary import AXES, CUSTOMER_OUTCOME, FACTORY_FLOOR, QUADR
 # The pure cases: the two quadrants a reader must never confuse.
 PURE = (FACTORY_FLOOR, CUSTOMER_OUTCOME)
 PREVIOUS_ORIGIN = "engine-1"
+# The previous engine's features: words and its cue groups only.
+PREVIOUS_DESIGN = {"everyday": False, "structure": False, "embeddings": 0}
 # Labelled sets shipped for evaluation (opsworkbench/data/heldout; see its README).
 HELDOUT = {
     "answers": {
@@ -61,10 +63,11 @@ LABELS = {
 }
 
 
-def _quadrants(frame: pd.DataFrame) -> list[str]:
+def quadrants(focus, result) -> list[str]:
+    """The quadrant of each pair of labels (``external``/``internal``, ``outcome``/``output``)."""
     return [
         quadrant_of(1 if f == "external" else -1, 1 if r == "outcome" else -1)
-        for f, r in zip(frame["focus"], frame["result"], strict=True)
+        for f, r in zip(focus, result, strict=True)
     ]
 
 
@@ -105,7 +108,7 @@ def cross_validate(
     """
     model = model or OrientationModel()
     corpus = (corpus if corpus is not None else load_corpus()).reset_index(drop=True)
-    truth_q = np.array(_quadrants(corpus))
+    truth_q = np.array(quadrants(corpus["focus"], corpus["result"]))
     predicted = pd.DataFrame(
         index=corpus.index, columns=["focus", "result", "confidence"], dtype=object
     )
@@ -119,7 +122,7 @@ def cross_validate(
         predicted.loc[test_idx, "result"] = np.where(p["result"] >= 0.5, "outcome", "output")
         conf = np.maximum(p["focus"], 1 - p["focus"]) * np.maximum(p["result"], 1 - p["result"])
         predicted.loc[test_idx, "confidence"] = conf.to_numpy()
-    pred_q = np.array(_quadrants(predicted))
+    pred_q = np.array(quadrants(predicted["focus"], predicted["result"]))
     correct = pred_q == truth_q
     hard = corpus.get("hard_case", pd.Series("", index=corpus.index)).eq("yes").to_numpy()
     by_kind = {
@@ -209,13 +212,9 @@ def evaluate_frame(frame: pd.DataFrame, text_column: str, model: OrientationMode
         )
     if len(predicted) == 2:
         both = frame["_focus"].notna() & frame["_result"].notna()
-        truth_q = pd.Series(
-            _quadrants(
-                frame.loc[both, ["_focus", "_result"]].set_axis(["focus", "result"], axis=1)
-            ),
-            index=frame.index[both],
-        )
-        pred_q = pd.Series(_quadrants(pd.DataFrame(predicted).loc[both]), index=frame.index[both])
+        index = frame.index[both]
+        truth_q = pd.Series(quadrants(frame.loc[both, "_focus"], frame.loc[both, "_result"]), index)
+        pred_q = pd.Series(quadrants(predicted["focus"][both], predicted["result"][both]), index)
         pure = truth_q.isin(PURE)
         report["quadrant_accuracy"] = round(float((truth_q == pred_q).mean()), 4)
         report["pure"] = {
@@ -265,26 +264,21 @@ def compare_file(
     return out
 
 
-def previous_model() -> OrientationModel:
+def previous_model(corpus: pd.DataFrame | None = None) -> OrientationModel:
     """The previous engine, for comparison: its design (words and its cue groups; no everyday
-    words, structure or embeddings) trained on its statements (``origin`` engine-1)."""
-    corpus = load_corpus()
+    words, structure or embeddings) trained on its statements (``origin`` engine-1) of
+    ``corpus`` (default: the shipped corpus)."""
+    corpus = load_corpus() if corpus is None else corpus
     corpus = corpus[corpus["origin"] == PREVIOUS_ORIGIN]
-    return OrientationModel(everyday=False, structure=False, embeddings=0).fit(
-        corpus["text"], corpus[["focus", "result"]]
-    )
+    return OrientationModel(**PREVIOUS_DESIGN).fit(corpus["text"], corpus[["focus", "result"]])
 
 
+@functools.cache
 def engines() -> dict[str, OrientationModel]:
     """The previous engine and this one, by name, trained once per process."""
     from opsworkbench.language.orientation import default_model
 
-    return {"engine 1": _previous(), "engine 2": default_model()}
-
-
-@functools.lru_cache(maxsize=1)
-def _previous() -> OrientationModel:
-    return previous_model()
+    return {"engine 1": previous_model(), "engine 2": default_model()}
 
 
 def heldout() -> dict[str, dict]:
